@@ -1,0 +1,78 @@
+import { Type } from 'typebox';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  collectSecrets,
+  parseConfig,
+  redactConfig,
+  redactText,
+} from '../src/index.js';
+
+const Schema = Type.Object({
+  host: Type.String(),
+  port: Type.Integer({ default: 5432 }),
+  password: Type.String({ airbyte_secret: true }),
+  streams: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      token: Type.Optional(Type.String({ airbyte_secret: true })),
+    }),
+  ),
+});
+
+describe('parseConfig', () => {
+  it('fills defaults and returns the typed config', () => {
+    const config = parseConfig(Schema, { host: 'db', password: 'pw', streams: [] });
+    expect(config.port).toBe(5432);
+  });
+
+  it('names every bad field by path and never echoes a value', () => {
+    let error: unknown;
+    try {
+      parseConfig(Schema, {
+        host: 42,
+        port: 'x',
+        password: 's3cr3t-value',
+        streams: [{ name: 7 }],
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues;
+    expect(issues).toContain('config.host: expected string');
+    expect(issues).toContain('config.port: expected integer');
+    expect(issues).toContain('config.streams[0].name: expected string');
+    expect((error as ConfigError).code).toBe('config');
+    expect((error as Error).message).not.toContain('s3cr3t-value');
+  });
+
+  it('names a missing required field', () => {
+    expect(() => parseConfig(Schema, { host: 'h', streams: [] })).toThrow(
+      "config: missing required field 'password'",
+    );
+  });
+});
+
+describe('secrets', () => {
+  const config = {
+    host: 'h',
+    port: 1,
+    password: 'hunter22',
+    streams: [{ name: 'a', token: 'tok-123' }],
+  };
+
+  it('collects every secret-marked value, nested ones too', () => {
+    expect(collectSecrets(Schema, config).sort()).toEqual(['hunter22', 'tok-123']);
+  });
+
+  it('masks secrets in a copy and in text', () => {
+    const masked = redactConfig(Schema, config);
+    expect(masked.password).toBe('**********');
+    expect(masked.streams[0]?.token).toBe('**********');
+    expect(config.password).toBe('hunter22');
+    expect(redactText('auth failed for hunter22 at h', ['hunter22'])).toBe(
+      'auth failed for ********** at h',
+    );
+  });
+});
