@@ -1,0 +1,4 @@
+import { csvSqlite10m, csvSqliteAppend, csvSqliteDedup } from './csv-sqlite.mjs';
+
+/** Every case, in the order `pnpm bench` runs them. */
+export const cases = [csvSqliteAppend, csvSqliteDedup, csvSqlite10m];
