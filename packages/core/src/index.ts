@@ -1,3 +1,4 @@
+export * from './command/index.js';
 export * from './config.js';
 export * from './connector.js';
 export * from './errors.js';

@@ -1,0 +1,6 @@
+export * from './args.js';
+export * from './files.js';
+export * from './output.js';
+export * from './run.js';
+export * from './stderr-logger.js';
+export * from './stdin-messages.js';
