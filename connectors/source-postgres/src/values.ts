@@ -1,0 +1,104 @@
+import {
+  type LogicalType,
+  normalizeTimestampUtc,
+  schemaFor,
+  TIMESTAMP_TEXT,
+} from '@tributary/core';
+import { parse as parseArray } from 'postgres-array';
+import type { ResolvedType } from './catalog.js';
+
+const LOGICAL_BY_NAME: Record<string, LogicalType> = {
+  int2: 'integer',
+  int4: 'integer',
+  oid: 'integer',
+  // bigint travels as exact digits: a JS number would round ids past 2^53.
+  int8: 'big_integer',
+  numeric: 'decimal',
+  float4: 'number',
+  float8: 'number',
+  bool: 'boolean',
+  date: 'date',
+  timestamptz: 'timestamp_tz',
+  timestamp: 'timestamp',
+  time: 'time',
+  json: 'json',
+  jsonb: 'json',
+  bytea: 'bytes',
+};
+
+/** The logical type of a resolved column type; anything without a closer match is a string. */
+export function logicalTypeOf(type: ResolvedType): LogicalType {
+  if (type.element) return 'array';
+  if (type.enumLabels) return 'string';
+  return LOGICAL_BY_NAME[type.name] ?? 'string';
+}
+
+/** The JSON Schema of a column: core's schema for its logical type, plus enum labels and items. */
+export function columnSchema(type: ResolvedType, nullable: boolean): Record<string, unknown> {
+  const schema = schemaFor(logicalTypeOf(type), nullable);
+  if (type.enumLabels) {
+    return { ...schema, enum: nullable ? [...type.enumLabels, null] : [...type.enumLabels] };
+  }
+  if (type.element) return { ...schema, items: columnSchema(type.element, true) };
+  return schema;
+}
+
+/** Turns a column's text (as the server sends it) into its JSON value. */
+export type Converter = (text: string) => unknown;
+
+const identity: Converter = (text) => text;
+
+function toNumber(text: string): unknown {
+  const n = Number(text);
+  // NaN and ±Infinity have no JSON number: they stay text rather than becoming null.
+  return Number.isFinite(n) ? n : text;
+}
+
+function toTimestampTz(text: string): unknown {
+  // The session's TimeZone is UTC, so this only reshapes the text; 'infinity' stays as is.
+  return normalizeTimestampUtc(text) ?? text;
+}
+
+function toTimestamp(text: string): unknown {
+  // Never shifted: only the separator changes, the digits stay as the server wrote them.
+  return TIMESTAMP_TEXT.test(text) ? text.replace(' ', 'T') : text;
+}
+
+function toBase64(text: string): unknown {
+  return text.startsWith('\\x') ? Buffer.from(text.slice(2), 'hex').toString('base64') : text;
+}
+
+/** The converter of a resolved column type. */
+export function converterFor(type: ResolvedType): Converter {
+  if (type.element) {
+    const element = converterFor(type.element);
+    return (text) => parseArray(text, element);
+  }
+  if (type.enumLabels) return identity;
+  switch (LOGICAL_BY_NAME[type.name]) {
+    case 'integer':
+    case 'number':
+      return toNumber;
+    case 'boolean':
+      return (text) => text === 't';
+    case 'timestamp_tz':
+      return toTimestampTz;
+    case 'timestamp':
+      return toTimestamp;
+    case 'json':
+      return (text) => JSON.parse(text) as unknown;
+    case 'bytes':
+      return toBase64;
+    default:
+      return identity;
+  }
+}
+
+/** A state value as a query parameter of the column's type: base64 bytes go back to hex. */
+export function toParameter(value: unknown, type: LogicalType): unknown {
+  if (type === 'bytes' && typeof value === 'string') {
+    return `\\x${Buffer.from(value, 'base64').toString('hex')}`;
+  }
+  if (type === 'json' || type === 'object') return JSON.stringify(value);
+  return value;
+}
