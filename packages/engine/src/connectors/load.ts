@@ -1,0 +1,61 @@
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, type Destination, isConnector, type Source } from '@tributary/core';
+
+/** Where to look for connector packages, first match wins. */
+export interface ResolveOptions {
+  /** Looked at first: a project's own node_modules. Defaults to process.cwd(). */
+  cwd?: string;
+  /** Then these modules' own dependencies (a host passes its `import.meta.url`). */
+  resolveFrom?: string[];
+}
+
+/**
+ * Loads a connector by package name with a dynamic import, never a static one: the engine
+ * knows connectors only through core's contracts. The project (cwd) wins over the host's
+ * bundled connectors, so a user can pin another version. Takes the export named after the
+ * role (`source` / `destination`), else the default export.
+ */
+export async function loadConnector(
+  packageName: string,
+  role: 'source',
+  options?: ResolveOptions,
+): Promise<Source>;
+export async function loadConnector(
+  packageName: string,
+  role: 'destination',
+  options?: ResolveOptions,
+): Promise<Destination>;
+export async function loadConnector(
+  packageName: string,
+  role: 'source' | 'destination',
+  options: ResolveOptions = {},
+): Promise<Source | Destination> {
+  const resolved = resolvePackage(packageName, options);
+  const mod = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
+  const candidate = mod[role] ?? mod.default;
+  if (!isConnector(candidate) || candidate.role !== role) {
+    throw new ConfigError(`package '${packageName}' does not export a ${role} connector`);
+  }
+  return candidate;
+}
+
+function resolvePackage(packageName: string, options: ResolveOptions): string {
+  const cwd = options.cwd ?? process.cwd();
+  const bases = [path.join(cwd, 'package.json'), ...(options.resolveFrom ?? []), import.meta.url];
+  const target =
+    packageName.startsWith('.') || path.isAbsolute(packageName)
+      ? path.resolve(cwd, packageName)
+      : packageName;
+  for (const base of bases) {
+    try {
+      return createRequire(base).resolve(target);
+    } catch {
+      // Not reachable from this base; the next one may have it.
+    }
+  }
+  throw new ConfigError(
+    `cannot find connector package '${packageName}' (looked in ${cwd} and the runner's own packages)`,
+  );
+}

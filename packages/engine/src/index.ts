@@ -1,0 +1,16 @@
+export { interpolateEnv } from './config/interpolate.js';
+export * from './config/load.js';
+export * from './config/schema.js';
+export * from './connectors/commands.js';
+export * from './connectors/load.js';
+export * from './errors.js';
+export * from './events.js';
+export { eventLogger } from './logger.js';
+export { Redactor } from './redact.js';
+export * from './state/sqlite-store.js';
+export * from './state/store.js';
+export { buildConfiguredCatalog, cursorPath, keyPaths } from './sync/catalog.js';
+export { type PreparedSync, type PrepareOptions, prepareSync } from './sync/prepare.js';
+export { type ResetStateOptions, resetState } from './sync/reset.js';
+export { type RunSyncOptions, runSync, type SyncResult } from './sync/run-sync.js';
+export { chooseStates, stateKeyOf } from './sync/states.js';

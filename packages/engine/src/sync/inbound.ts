@@ -1,0 +1,177 @@
+import {
+  assertPrimaryKey,
+  BadRecordError,
+  CancelledError,
+  DELETED_FIELD,
+  type Message,
+  type RecordEnvelope,
+  recordKey,
+  type StateEnvelope,
+  type TraceReject,
+} from '@tributary/core';
+import { stateKeyOf } from './states.js';
+import type { StreamRun } from './stream-run.js';
+
+/** What the inbound side reports to the run: rejects, logs, traces, progress. */
+export interface InboundHooks {
+  /** A record left out by the engine or the source under skip/reject. */
+  reject(stream: StreamRun, reject: TraceReject, by: 'source' | 'engine'): Promise<void>;
+  /** A LOG or non-reject TRACE from the source. */
+  side(message: Message): void;
+  /** Called now and then (every 1,024 records) so the run can emit progress. */
+  tick(): void;
+}
+
+/** A STATE handed to the destination, and how many records of each stream it covers. */
+export interface Checkpoint {
+  sequence: number;
+  key: string;
+  covers: Array<[StreamRun, number]>;
+}
+
+/**
+ * The destination's input: the source's messages, checked and stamped. Written as a bare
+ * async iterator rather than an async generator so each record costs one await, not a
+ * generator's extra hops; a million records go through here. Records are passed as they
+ * came unless `selected_fields` needs a projection.
+ */
+export class Inbound implements AsyncIterableIterator<Message> {
+  /** Set when the input side threw: the run reports this, not the destination's rethrow. */
+  sourceError: unknown;
+  readonly checkpoints: Checkpoint[] = [];
+  private readonly it: AsyncIterator<Message>;
+  private sequence: number;
+  private ticks = 0;
+
+  constructor(
+    source: AsyncIterable<Message>,
+    private readonly streams: Map<string, StreamRun>,
+    private readonly generation: number,
+    startSequence: number,
+    private readonly signal: AbortSignal,
+    private readonly hooks: InboundHooks,
+  ) {
+    this.it = source[Symbol.asyncIterator]();
+    this.sequence = startSequence;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Message>> {
+    for (;;) {
+      if (this.signal.aborted) throw this.fail(new CancelledError());
+      let result: IteratorResult<Message>;
+      try {
+        result = await this.it.next();
+      } catch (error) {
+        throw this.fail(error);
+      }
+      if (result.done) return result;
+      const message = result.value;
+      if (message.type === 'RECORD') {
+        const out = await this.record(message);
+        if (out) return { done: false, value: out };
+      } else if (message.type === 'STATE') {
+        return { done: false, value: this.stamp(message) };
+      } else if (message.type === 'TRACE' && message.trace.type === 'REJECT') {
+        const reject = message.trace.reject;
+        const stream = reject && this.streams.get(keyOf(reject.stream_descriptor));
+        if (reject && stream) await this.hooks.reject(stream, reject, 'source');
+      } else {
+        this.hooks.side(message);
+      }
+    }
+  }
+
+  async return(): Promise<IteratorResult<Message>> {
+    await this.it.return?.();
+    return { done: true, value: undefined };
+  }
+
+  private async record(message: RecordEnvelope): Promise<Message | undefined> {
+    const body = message.record;
+    const stream = this.streams.get(
+      body.namespace === undefined ? body.stream : `${body.namespace}.${body.stream}`,
+    );
+    if (!stream) return undefined;
+    stream.counts.read++;
+    if ((++this.ticks & 1023) === 0) this.hooks.tick();
+
+    if (stream.checkKey && body.data[DELETED_FIELD] !== true) {
+      try {
+        assertPrimaryKey(stream.name, body.data, stream.primaryKey);
+      } catch (error) {
+        if (!(error instanceof BadRecordError) || stream.onBadRecord === 'fail') {
+          throw this.fail(error);
+        }
+        await this.hooks.reject(stream, engineReject(stream, body.data, error), 'engine');
+        return undefined;
+      }
+    }
+    stream.forwarded++;
+    stream.uncovered++;
+    if (!stream.selected) return message;
+    return { type: 'RECORD', record: { ...body, data: project(body.data, stream.selected) } };
+  }
+
+  private stamp(message: StateEnvelope): StateEnvelope {
+    const sequence = ++this.sequence;
+    const key = stateKeyOf(message.state);
+    const single = this.streams.get(key);
+    const covering = single ? [single] : [...this.streams.values()];
+    const covers: Array<[StreamRun, number]> = covering.map((s) => [s, s.uncovered]);
+    for (const s of covering) s.uncovered = 0;
+    this.checkpoints.push({ sequence, key, covers });
+    return {
+      type: 'STATE',
+      state: { ...message.state, tributary: { generation: this.generation, sequence } },
+    };
+  }
+
+  /**
+   * Remembers an error of the input side (the source, a record check, a cancel) so the run
+   * reports it rather than the destination's rethrow of it, then passes it on.
+   */
+  private fail(error: unknown): unknown {
+    if (this.sourceError === undefined) this.sourceError = error;
+    return error;
+  }
+
+  /** The last sequence stamped. */
+  get lastSequence(): number {
+    return this.sequence;
+  }
+}
+
+function keyOf(descriptor: { name: string; namespace?: string | undefined }): string {
+  return descriptor.namespace ? `${descriptor.namespace}.${descriptor.name}` : descriptor.name;
+}
+
+function project(
+  data: Record<string, unknown>,
+  fields: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) if (field in data) out[field] = data[field];
+  if (data[DELETED_FIELD] === true) out[DELETED_FIELD] = true;
+  return out;
+}
+
+function engineReject(
+  stream: StreamRun,
+  data: Record<string, unknown>,
+  error: BadRecordError,
+): TraceReject {
+  const reject: TraceReject = {
+    stream_descriptor: { name: stream.name },
+    reason: error.message,
+    code: error.code,
+    record: data,
+  };
+  const key = recordKey(data, stream.primaryKey);
+  if (key) reject.record_key = key;
+  if (error.context.field) reject.field = error.context.field;
+  return reject;
+}

@@ -1,0 +1,56 @@
+import type { BadRecordPolicy } from '@tributary/core';
+import {
+  type ConfiguredStream,
+  type FieldPath,
+  primaryKeyOf,
+  streamKey,
+  streamOptions,
+} from '@tributary/core';
+import type { StreamCounts, StreamSummary } from '../events.js';
+
+/** What the engine tracks about one stream during a run. */
+export class StreamRun {
+  readonly key: string;
+  readonly name: string;
+  readonly configured: ConfiguredStream;
+  readonly primaryKey: FieldPath[];
+  /** Only append_dedup needs a key on every record; checking others would be noise. */
+  readonly checkKey: boolean;
+  readonly selected: readonly string[] | undefined;
+  readonly onBadRecord: BadRecordPolicy;
+  readonly counts: StreamCounts = { read: 0, committed: 0, rejected: 0, skipped: 0 };
+  /** Records handed to the destination. */
+  forwarded = 0;
+  /** Records handed on since this stream's last STATE: what the next STATE will cover. */
+  uncovered = 0;
+  /** Records the destination left out (its REJECT traces). */
+  refusedByDestination = 0;
+  startedAt = Date.now();
+
+  constructor(configured: ConfiguredStream) {
+    this.configured = configured;
+    this.key = streamKey(configured.stream);
+    this.name = configured.stream.name;
+    this.primaryKey = primaryKeyOf(configured);
+    this.checkKey =
+      configured.destination_sync_mode === 'append_dedup' && this.primaryKey.length > 0;
+    this.selected = configured.selected_fields;
+    this.onBadRecord = streamOptions(configured).onBadRecord;
+  }
+
+  summary(status: StreamSummary['status'], now = Date.now()): StreamSummary {
+    const elapsedMs = now - this.startedAt;
+    return {
+      stream: this.key,
+      status,
+      ...this.counts,
+      elapsedMs,
+      recordsPerSecond: rate(this.counts.read, elapsedMs),
+    };
+  }
+}
+
+/** Records per second, whole. */
+export function rate(records: number, elapsedMs: number): number {
+  return elapsedMs > 0 ? Math.round((records * 1000) / elapsedMs) : records;
+}
