@@ -1,0 +1,146 @@
+import {
+  asText,
+  BASE64_TEXT,
+  DECIMAL_TEXT,
+  INTEGER_TEXT,
+  isDateText,
+  type LogicalType,
+  NUMBER_TEXT,
+  parseTimestamp,
+  TIME_TEXT,
+  widen,
+} from '@tributary/core';
+import { classifyJson, classifyText } from './classify.js';
+import { NumberText } from './json-numbers.js';
+
+/** Returned by a converter for a value its type cannot hold; the column then widens. */
+export const MISMATCH: unique symbol = Symbol('mismatch');
+type Converted = unknown | typeof MISMATCH;
+
+/** Turns one raw value into its logical type's form, or MISMATCH. */
+export type Converter = (value: unknown) => Converted;
+
+const LEADING_ZERO = /^[-+]?0\d/;
+
+function fromDateText(text: string, type: 'timestamp' | 'timestamp_tz'): string {
+  return type === 'timestamp' ? `${text}T00:00:00` : `${text}T00:00:00Z`;
+}
+
+/**
+ * A converter for CSV text. An empty text is "" in a string column and null in any other;
+ * `nulls` adds texts read as null in typed columns. Built once per column, never per record.
+ */
+export function textConverter(type: LogicalType, nulls: ReadonlySet<string>): Converter {
+  if (type === 'string') return (v) => v;
+  const isNull = (t: string) => t === '' || nulls.has(t);
+  const typed = textParser(type);
+  return (v) => (isNull(v as string) ? null : typed(v as string));
+}
+
+function textParser(type: LogicalType): (t: string) => Converted {
+  switch (type) {
+    case 'integer':
+      return (t) => {
+        if (!INTEGER_TEXT.test(t) || LEADING_ZERO.test(t)) return MISMATCH;
+        const n = Number(t);
+        return Number.isSafeInteger(n) ? n : MISMATCH;
+      };
+    case 'big_integer':
+      return (t) => (INTEGER_TEXT.test(t) && !LEADING_ZERO.test(t) ? t : MISMATCH);
+    case 'decimal':
+      return (t) => {
+        if (LEADING_ZERO.test(t)) return MISMATCH;
+        if (DECIMAL_TEXT.test(t)) return t;
+        return NUMBER_TEXT.test(t) ? Number(t) : MISMATCH;
+      };
+    case 'number':
+      return (t) => (NUMBER_TEXT.test(t) && !LEADING_ZERO.test(t) ? Number(t) : MISMATCH);
+    case 'boolean':
+      return (t) => {
+        const lower = t.toLowerCase();
+        return lower === 'true' ? true : lower === 'false' ? false : MISMATCH;
+      };
+    case 'date':
+      return (t) => (isDateText(t) ? t : MISMATCH);
+    case 'timestamp':
+    case 'timestamp_tz':
+      return (t) => {
+        if (isDateText(t)) return fromDateText(t, type);
+        const ts = parseTimestamp(t);
+        return ts && ts.hasOffset === (type === 'timestamp_tz') ? t : MISMATCH;
+      };
+    case 'time':
+      return (t) => (TIME_TEXT.test(t) ? t : MISMATCH);
+    case 'bytes':
+      return (t) => (BASE64_TEXT.test(t) ? t : MISMATCH);
+    case 'object':
+    case 'array':
+    case 'json':
+      return (t) => {
+        try {
+          const parsed: unknown = JSON.parse(t);
+          if (type === 'json') return parsed;
+          const isArray = Array.isArray(parsed);
+          const fits = type === 'array' ? isArray : !isArray && typeof parsed === 'object';
+          return fits && parsed !== null ? parsed : MISMATCH;
+        } catch {
+          return MISMATCH;
+        }
+      };
+    case 'string':
+      return (t) => t;
+  }
+}
+
+/** A converter for values parsed from JSON. Nested exact numbers become plain JSON. */
+export function jsonConverter(type: LogicalType): Converter {
+  return (v) => {
+    if (v === null || v === undefined) return null;
+    switch (type) {
+      case 'string':
+        return typeof v === 'string' ? v : asText(plain(v));
+      case 'integer':
+        return typeof v === 'number' && Number.isSafeInteger(v) ? v : MISMATCH;
+      case 'big_integer':
+        if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+        return v instanceof NumberText && v.integer ? v.text : MISMATCH;
+      case 'decimal':
+        if (typeof v === 'number') return v;
+        return v instanceof NumberText ? v.text : MISMATCH;
+      case 'number':
+        return typeof v === 'number' ? v : MISMATCH;
+      case 'boolean':
+        return typeof v === 'boolean' ? v : MISMATCH;
+      case 'object':
+        return typeof v === 'object' && !Array.isArray(v) && !(v instanceof NumberText)
+          ? plain(v)
+          : MISMATCH;
+      case 'array':
+        return Array.isArray(v) ? plain(v) : MISMATCH;
+      case 'json':
+        return plain(v);
+      default:
+        return typeof v === 'string' ? textParser(type)(v) : MISMATCH;
+    }
+  };
+}
+
+/** A value with every nested NumberText turned into plain JSON (a number when exact). */
+function plain(value: unknown): unknown {
+  if (value instanceof NumberText) return value.toJSON();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+    return out;
+  }
+  return value;
+}
+
+/** The type a value that did not fit `type` moves the column to (never the same type). */
+export function widenedType(type: LogicalType, value: unknown, fromText: boolean): LogicalType {
+  const observed = fromText ? classifyText(value as string) : classifyJson(value);
+  const next = widen(type, observed ?? 'string');
+  if (next !== type) return next;
+  return type === 'object' || type === 'array' ? 'json' : 'string';
+}

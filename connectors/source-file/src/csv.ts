@@ -1,0 +1,194 @@
+import { BadRecordError } from '@tributary/core';
+import Papa from 'papaparse';
+import { countChar, type FileRef, type RawBatch, type RowProblem } from './batch.js';
+import { type Encoding, hex, InvalidUtf8Error, textChunks } from './decode.js';
+import { detectDelimiter, detectNewline } from './detect.js';
+
+/** Text read ahead before the header is parsed, for newline and delimiter detection. */
+const SAMPLE_CHARS = 64 * 1024;
+/**
+ * A row longer than this is taken for an unclosed quote: without a bound, one stray quote
+ * would make the reader buffer (and rescan) the rest of the file.
+ */
+const MAX_ROW_CHARS = 16 * 1024 * 1024;
+
+export interface CsvOptions {
+  delimiter: string | undefined;
+  encoding: Encoding;
+  header: boolean;
+}
+
+/**
+ * One CSV file read as a stream of row batches with physical line numbers. The header (or
+ * the first row's width, without a header) is read on open; a 0-byte file has no columns.
+ */
+export class CsvFile {
+  /** The header's cells as written, or undefined for a file with no text at all. */
+  header: string[] | undefined;
+  delimiter = ',';
+  private newline: '\n' | '\r\n' | '\r' = '\n';
+  private lineChar = '\n';
+  private parser: Papa.Parser | undefined;
+  private pending = '';
+  private line = 1;
+  private eof = false;
+
+  private constructor(
+    readonly ref: FileRef,
+    private readonly chunks: AsyncGenerator<string>,
+    private readonly options: CsvOptions,
+  ) {}
+
+  static async open(ref: FileRef, options: CsvOptions): Promise<CsvFile> {
+    const file = new CsvFile(ref, textChunks(ref.path, options.encoding), options);
+    await file.readHeader();
+    return file;
+  }
+
+  private async readHeader(): Promise<void> {
+    const options = this.options;
+    while (!this.eof && this.pending.length < SAMPLE_CHARS) await this.pull();
+    if (this.pending.length === 0) return;
+
+    this.newline = detectNewline(this.pending);
+    this.lineChar = this.newline === '\r' ? '\r' : '\n';
+    this.delimiter = options.delimiter ?? detectDelimiter(this.pending, this.newline, this.eof);
+    this.parser = new Papa.Parser({ delimiter: this.delimiter, newline: this.newline });
+
+    // The header alone: `preview` stops after one row, quoted newlines included.
+    const headerParser = new Papa.Parser({
+      delimiter: this.delimiter,
+      newline: this.newline,
+      preview: 1,
+      fastMode: false,
+    });
+    let first = headerParser.parse(this.pending, 0, !this.eof);
+    while (first.data.length === 0 && !this.eof) {
+      await this.pull();
+      first = headerParser.parse(this.pending, 0, !this.eof);
+    }
+    const row = first.data[0] as string[] | undefined;
+    if (!row) return;
+    if (!options.header) {
+      this.header = row.map((_, i) => `column_${i + 1}`);
+      return;
+    }
+    this.header = row;
+    const consumed = first.meta.cursor;
+    this.line += countChar(this.pending, this.lineChar, consumed);
+    this.pending = this.pending.slice(consumed);
+  }
+
+  private async pull(): Promise<boolean> {
+    try {
+      const next = await this.chunks.next();
+      if (next.done) {
+        this.eof = true;
+        return false;
+      }
+      this.pending += next.value;
+      return true;
+    } catch (error) {
+      if (error instanceof InvalidUtf8Error) throw this.encodingError(error);
+      throw error;
+    }
+  }
+
+  /** Names the line and column where the invalid byte sits, from the text before it. */
+  private encodingError(error: InvalidUtf8Error): BadRecordError {
+    const before = this.pending + error.validText;
+    if (!this.parser) {
+      // The bad byte came before the header was parsed: detect the layout from what came.
+      this.newline = detectNewline(before);
+      this.lineChar = this.newline === '\r' ? '\r' : '\n';
+      this.delimiter = this.options.delimiter ?? detectDelimiter(before, this.newline, false);
+    }
+    const parser = new Papa.Parser({ delimiter: this.delimiter, newline: this.newline });
+    const rows = parser.parse(before, 0, false).data as string[][];
+    const current = rows[rows.length - 1];
+    const header = this.header ?? (this.options.header && rows.length > 1 ? rows[0] : undefined);
+    const index = Math.max((current?.length ?? 1) - 1, 0);
+    const line = this.line + countChar(before, this.lineChar);
+    const column = header?.[index] ?? `column_${index + 1}`;
+    const { stream, file } = this.ref;
+    return new BadRecordError(
+      `stream '${stream}', file '${file}' line ${line}, column '${column}': invalid UTF-8 byte ` +
+        `0x${hex(error.byte)} (byte offset ${error.byteOffset}); set the stream's encoding ` +
+        `(latin1 or windows-1252) if the file is not UTF-8`,
+      { stream, file, line, column, field: column, byte: `0x${hex(error.byte)}` },
+    );
+  }
+
+  /** The remaining rows, a chunk at a time. */
+  async *batches(): AsyncGenerator<RawBatch<string[]>> {
+    if (this.pending.length === 0 && this.eof) return;
+    for (;;) {
+      if (!this.eof && this.pending.length < SAMPLE_CHARS) await this.pull();
+      const batch = this.parsePending();
+      if (batch.rows.length > 0) yield batch;
+      if (this.eof && this.pending.length === 0) return;
+      if (this.pending.length > MAX_ROW_CHARS) throw this.rowTooLong();
+    }
+  }
+
+  private parsePending(): RawBatch<string[]> {
+    const text = this.pending;
+    const result = this.parser!.parse(text, 0, !this.eof);
+    const rows = result.data as string[][];
+    const consumed = this.eof ? text.length : result.meta.cursor;
+    const newlines = countChar(text, this.lineChar, consumed);
+
+    const endsWithNewline = text.endsWith(this.newline);
+    // The empty "row" papaparse reports after a final line break is not a row.
+    const last = rows[rows.length - 1];
+    if (this.eof && endsWithNewline && last?.length === 1 && last[0] === '') rows.pop();
+
+    const lines = new Array<number>(rows.length);
+    let line = this.line;
+    // Without embedded newlines every row is one line; otherwise count those in its fields.
+    const unterminated = this.eof && !endsWithNewline && rows.length > 0 ? 1 : 0;
+    const embedded = newlines > rows.length - unterminated;
+    for (let i = 0; i < rows.length; i++) {
+      lines[i] = line;
+      line += embedded ? 1 + embeddedNewlines(rows[i]!, this.lineChar) : 1;
+    }
+    this.line += newlines;
+    this.pending = consumed >= text.length ? '' : text.slice(consumed);
+    return { rows, lines, problems: problemsOf(result.errors, rows.length) };
+  }
+
+  private rowTooLong(): BadRecordError {
+    const { stream, file } = this.ref;
+    return new BadRecordError(
+      `stream '${stream}', file '${file}' line ${this.line}: a row longer than ` +
+        `${MAX_ROW_CHARS} characters, probably an unclosed quote`,
+      { stream, file, line: this.line },
+    );
+  }
+
+  /** Stops reading and closes the file. */
+  async close(): Promise<void> {
+    await this.chunks.return(undefined);
+  }
+}
+
+function embeddedNewlines(row: string[], lineChar: string): number {
+  let n = 0;
+  for (const field of row) if (field.includes(lineChar)) n += countChar(field, lineChar);
+  return n;
+}
+
+function problemsOf(errors: Papa.ParseError[], rowCount: number): RowProblem[] | undefined {
+  let problems: RowProblem[] | undefined;
+  for (const e of errors) {
+    // Errors in the unfinished last row are seen again once the row is complete.
+    if (e.row === undefined || e.row >= rowCount) continue;
+    problems ??= [];
+    const reason =
+      e.code === 'MissingQuotes'
+        ? 'unclosed quote'
+        : 'malformed quotes (text after a closing quote)';
+    problems.push({ index: e.row, code: 'malformed_row', reason });
+  }
+  return problems;
+}

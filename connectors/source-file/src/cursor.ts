@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import {
+  coerceCursor,
+  compareValues,
+  type FieldPath,
+  type LogicalType,
+  recordKey,
+  valueAt,
+} from '@tributary/core';
+
+/** What a file stream keeps between runs. */
+export interface FileStreamState {
+  /** The greatest cursor value sent, in its logical type (numbers as numbers). */
+  cursor: unknown;
+  /** Keys (or record hashes) of the records already sent at exactly `cursor`. */
+  keys_at_cursor?: string[];
+}
+
+/**
+ * Decides which records an incremental read sends and what its state says. A file is read
+ * whole every run, so records at or below the saved cursor are dropped, except those at the
+ * cursor that were not sent yet (ties split across runs are neither lost nor resent).
+ * A checkpoint is only safe while the cursor has never gone backwards: after that, a later
+ * record could be below the checkpoint and would be lost on resume.
+ */
+export class CursorTracker {
+  private readonly from: unknown;
+  private readonly sentAtFrom: ReadonlySet<string>;
+  private max: unknown;
+  private keysAtMax: Set<string>;
+  /** False once a record's cursor was below an earlier one's. */
+  safe = true;
+
+  constructor(
+    private readonly field: FieldPath,
+    private readonly type: LogicalType,
+    private readonly primaryKey: readonly FieldPath[],
+    saved: unknown,
+  ) {
+    const state = (saved ?? {}) as Partial<FileStreamState>;
+    this.from = coerceCursor(state.cursor ?? null, type);
+    this.sentAtFrom = new Set(Array.isArray(state.keys_at_cursor) ? state.keys_at_cursor : []);
+    this.max = this.from;
+    this.keysAtMax = new Set(this.sentAtFrom);
+  }
+
+  /** True when the record must be sent; it then counts towards the state. */
+  accept(data: Record<string, unknown>): boolean {
+    const nested = valueAt(data, this.field);
+    if (nested === null || nested === undefined) {
+      // A record without a cursor cannot be placed: sent on the first run only.
+      return this.from === null || this.from === undefined;
+    }
+    if (this.from !== null && this.from !== undefined) {
+      const vsFrom = compareValues(nested, this.from, this.type);
+      if (vsFrom < 0) return false;
+      if (vsFrom === 0 && this.sentAtFrom.has(this.keyOf(data))) return false;
+    }
+    this.track(nested, data);
+    return true;
+  }
+
+  private track(value: unknown, data: Record<string, unknown>): void {
+    if (this.max === null || this.max === undefined) {
+      this.max = value;
+      this.keysAtMax = new Set([this.keyOf(data)]);
+      return;
+    }
+    const order = compareValues(value, this.max, this.type);
+    if (order > 0) {
+      this.max = value;
+      this.keysAtMax = new Set([this.keyOf(data)]);
+    } else if (order === 0) {
+      this.keysAtMax.add(this.keyOf(data));
+    } else {
+      this.safe = false;
+    }
+  }
+
+  /** The state covering every record accepted so far. */
+  state(): FileStreamState {
+    const cursor = this.max === undefined ? null : this.max;
+    if (cursor === null) return { cursor: null };
+    return { cursor, keys_at_cursor: [...this.keysAtMax] };
+  }
+
+  private keyOf(data: Record<string, unknown>): string {
+    if (this.primaryKey.length > 0) return recordKey(data, this.primaryKey);
+    return createHash('sha256').update(JSON.stringify(data)).digest('base64url');
+  }
+}

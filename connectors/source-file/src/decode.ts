@@ -1,0 +1,122 @@
+import { createReadStream } from 'node:fs';
+import { TextDecoder } from 'node:util';
+
+/** The encodings a stream may declare. */
+export type Encoding = 'utf-8' | 'latin1' | 'windows-1252';
+
+/** Bytes read per chunk: big enough to amortise parsing, small enough to keep memory flat. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Raised when a file is not valid UTF-8. It carries the text decoded before the bad byte so
+ * the reader can parse up to it and name the physical line and the column it sits in.
+ */
+export class InvalidUtf8Error extends Error {
+  constructor(
+    readonly validText: string,
+    readonly byte: number,
+    readonly byteOffset: number,
+  ) {
+    super(`invalid UTF-8 byte 0x${hex(byte)} at byte offset ${byteOffset}`);
+    this.name = 'InvalidUtf8Error';
+  }
+}
+
+/** `0xE9` style text for a byte. */
+export function hex(byte: number): string {
+  return byte.toString(16).toUpperCase().padStart(2, '0');
+}
+
+/**
+ * A file's text in chunks, decoded strictly: a UTF-8 byte-order mark is dropped only at byte
+ * 0, and invalid UTF-8 throws rather than turning into U+FFFD, which would corrupt data
+ * silently. Reads in fixed-size chunks, never the whole file.
+ */
+export async function* textChunks(file: string, encoding: Encoding): AsyncGenerator<string> {
+  const input = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  try {
+    if (encoding === 'latin1') {
+      for await (const chunk of input) yield (chunk as Buffer).toString('latin1');
+      return;
+    }
+    if (encoding === 'windows-1252') {
+      const decoder = new TextDecoder('windows-1252');
+      for await (const chunk of input) yield decoder.decode(chunk as Buffer, { stream: true });
+      return;
+    }
+    yield* utf8Chunks(input);
+  } finally {
+    input.destroy();
+  }
+}
+
+async function* utf8Chunks(input: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let carry: Buffer | undefined;
+  let offset = 0; // byte offset in the file of the first byte of `bytes`
+  let first = true;
+  for await (const chunk of input) {
+    let bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
+    if (first) {
+      first = false;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        bytes = bytes.subarray(3);
+        offset = 3;
+      }
+    }
+    const end = completeEnd(bytes);
+    yield decodeStrict(decoder, bytes.subarray(0, end), offset);
+    carry = end < bytes.length ? Buffer.from(bytes.subarray(end)) : undefined;
+    offset += end;
+  }
+  // A sequence cut short by the end of the file.
+  if (carry) throw new InvalidUtf8Error('', carry[0]!, offset);
+}
+
+function decodeStrict(decoder: TextDecoder, bytes: Uint8Array, offset: number): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    const bad = firstInvalid(bytes);
+    const validText = decoder.decode(bytes.subarray(0, bad));
+    throw new InvalidUtf8Error(validText, bytes[bad]!, offset + bad);
+  }
+}
+
+/** The end of the last complete UTF-8 sequence, so a character split across chunks waits. */
+function completeEnd(bytes: Uint8Array): number {
+  const len = bytes.length;
+  for (let back = 1; back <= 3 && back <= len; back++) {
+    const b = bytes[len - back]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return back < need ? len - back : len;
+  }
+  return len;
+}
+
+/** The index of the first byte that does not start (or continue) a valid UTF-8 sequence. */
+function firstInvalid(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need =
+      b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    const second = bytes[i + 1];
+    if (second === undefined) return i;
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    if (second < low || second > high) return i;
+    for (let k = 2; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}

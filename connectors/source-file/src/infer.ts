@@ -1,0 +1,76 @@
+import { type Logger, type LogicalType, schemaFor, widen } from '@tributary/core';
+import { classifyJson, classifyText } from './classify.js';
+import type { FileStreamConfig } from './config.js';
+import { openFile } from './open.js';
+
+/**
+ * The logical type of every field of a stream, in order of first appearance, inferred from
+ * its first `sample_rows` records (across its files in order). Every field is nullable; a
+ * field with only empty values in the sample is a string. `column_types` wins over
+ * inference, and with `infer_types: false` every field is a string.
+ */
+export async function inferFieldTypes(
+  stream: FileStreamConfig,
+  files: readonly string[],
+  logger: Logger,
+): Promise<Map<string, LogicalType>> {
+  const seen = new Map<string, LogicalType | undefined>();
+  const nulls = new Set(stream.null_values ?? []);
+  let remaining = stream.sample_rows;
+  for (const file of files) {
+    const opened = await openFile(stream, file, logger);
+    if (!opened) continue;
+    if (opened.kind === 'csv')
+      for (const name of opened.columns) if (!seen.has(name)) seen.set(name, undefined);
+    if (remaining <= 0) {
+      await opened.batches.return(undefined);
+      continue;
+    }
+    for await (const batch of opened.batches) {
+      for (const row of batch.rows) {
+        if (remaining <= 0) break;
+        if (opened.kind === 'csv') {
+          const cells = row as string[];
+          if (cells.length !== opened.columns.length) continue;
+          opened.columns.forEach((name, i) => {
+            const text = cells[i]!;
+            const t = nulls.has(text) ? undefined : classifyText(text);
+            merge(seen, name, t);
+          });
+        } else {
+          if (!row || '_raw' in row) continue;
+          for (const [name, value] of Object.entries(row)) merge(seen, name, classifyJson(value));
+        }
+        remaining--;
+      }
+      if (remaining <= 0) break;
+    }
+    await opened.batches.return(undefined);
+  }
+  const types = new Map<string, LogicalType>();
+  for (const [name, t] of seen) {
+    const override = stream.column_types?.[name];
+    types.set(name, override ?? (stream.infer_types ? (t ?? 'string') : 'string'));
+  }
+  return types;
+}
+
+function merge(
+  seen: Map<string, LogicalType | undefined>,
+  name: string,
+  t: LogicalType | undefined,
+) {
+  const before = seen.get(name);
+  if (t === undefined) {
+    if (!seen.has(name)) seen.set(name, undefined);
+    return;
+  }
+  seen.set(name, before === undefined ? t : widen(before, t));
+}
+
+/** A stream's JSON Schema from its field types: every field nullable. */
+export function jsonSchemaOf(types: ReadonlyMap<string, LogicalType>): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const [name, type] of types) properties[name] = schemaFor(type, true);
+  return { type: 'object', properties };
+}

@@ -1,0 +1,200 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { context, one, records, sync, tempDir } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+describe('BR-01 BOM', () => {
+  const body = 'email,first_name\r\nana@example.test,Ana\r\nbo@example.test,\uFEFFBo\r\n';
+  it('drops a BOM at byte 0 only', async () => {
+    const withBom = tmp.write(
+      'contacts.csv',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]),
+    );
+    const plain = tmp.write('contacts-plain.csv', body);
+    const a = await sync(one(withBom, { primary_key: ['email'] }));
+    const b = await sync(one(plain, { primary_key: ['email'] }));
+    const columns = Object.keys(a.catalog.streams[0]!.json_schema.properties as object);
+    expect(columns).toEqual(['email', 'first_name']);
+    expect(columns[0]!.length).toBe(5);
+    expect(records(a.messages)).toEqual([
+      { email: 'ana@example.test', first_name: 'Ana' },
+      { email: 'bo@example.test', first_name: '\uFEFFBo' },
+    ]);
+    expect(records(b.messages)).toEqual(records(a.messages));
+    expect(b.catalog).toEqual(a.catalog);
+    expect(a.catalog.streams[0]!.source_defined_primary_key).toEqual([['email']]);
+  });
+});
+
+describe('BR-02 quoted newline, semicolons', () => {
+  const body =
+    'date;payee;amount;note\n2024-03-01;Corner Bakery;4.50;"bread\nand rolls"\n' +
+    '2024-03-02;Fuel Stop;38.10;"clerk said ""thanks""; paid cash"\n2024-03-03;Bookshop;12.00;\n';
+  const ledger = tmp.write('ledger.csv', body);
+  const expected = [
+    { date: '2024-03-01', payee: 'Corner Bakery', amount: '4.50', note: 'bread\nand rolls' },
+    {
+      date: '2024-03-02',
+      payee: 'Fuel Stop',
+      amount: '38.10',
+      note: 'clerk said "thanks"; paid cash',
+    },
+    { date: '2024-03-03', payee: 'Bookshop', amount: '12.00', note: '' },
+  ];
+  it('reads 3 records with an explicit delimiter', async () => {
+    const { messages, catalog } = await sync(one(ledger, { delimiter: ';' }));
+    expect(records(messages)).toEqual(expected);
+    expect(catalog.streams[0]!.json_schema.properties).toEqual({
+      date: { type: ['string', 'null'], format: 'date' },
+      payee: { type: ['string', 'null'] },
+      amount: { type: ['string', 'null'], format: 'decimal' },
+      note: { type: ['string', 'null'] },
+    });
+  });
+  it('detects ;', async () => {
+    expect(records((await sync(one(ledger))).messages)).toEqual(expected);
+  });
+  it('reads every value as text with infer_types false', async () => {
+    const { messages } = await sync(one(ledger, { infer_types: false }));
+    expect(records(messages)[2]).toEqual(expected[2]);
+  });
+  it('names physical line 5 for an error in record 3', async () => {
+    const bad = tmp.write(
+      'ledger-bad.csv',
+      body.replace('Bookshop;12.00;', 'Bookshop;12.00;x;y;z'),
+    );
+    await expect(sync(one(bad))).rejects.toThrow(
+      /stream 's', file '.*ledger-bad\.csv' line 5, column 'column_5': expected 4 fields, found 6/,
+    );
+    const unclosed = tmp.write(
+      'ledger-q.csv',
+      body.replace('Bookshop;12.00;', 'Bookshop;12.00;"open'),
+    );
+    await expect(sync(one(unclosed, { delimiter: ';' }))).rejects.toThrow(
+      /ledger-q\.csv' line 5: unclosed quote/,
+    );
+  });
+  it('rejects a malformed row and reads on with on_bad_record reject', async () => {
+    const bad = tmp.write(
+      'ledger-bad2.csv',
+      body.replace('Fuel Stop;38.10;', 'Fuel Stop;38.10;extra;'),
+    );
+    const { messages } = await sync(one(bad), { on_bad_record: 'reject' });
+    expect(records(messages).map((r) => r.payee)).toEqual(['Corner Bakery', 'Bookshop']);
+    const rejects = messages.flatMap((m) =>
+      m.type === 'TRACE' && m.trace.reject ? [m.trace.reject] : [],
+    );
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0]).toMatchObject({
+      stream_descriptor: { name: 's' },
+      code: 'bad_record',
+      file: bad,
+      line: 4,
+      raw: '2024-03-02;Fuel Stop;38.10;extra;clerk said "thanks"; paid cash',
+    });
+    expect(rejects[0]!.reason).toContain('expected 4 fields, found 5');
+  });
+});
+
+describe('BR-03 duplicate and empty headers', () => {
+  const path = tmp.write(
+    'phones.csv',
+    'id,phone,name,phone,\n1,555-0100,Rita,555-0199,x\n2,555-0101,Sam,,y\n',
+  );
+  it('fails by default before any record, naming duplicates and the empty header', async () => {
+    await expect(sync(one(path, { infer_types: false }))).rejects.toThrow(
+      'duplicate header "phone" at positions 2, 4; empty header at position 5',
+    );
+  });
+  it('renames with duplicate_headers rename', async () => {
+    const { messages, catalog } = await sync(
+      one(path, { infer_types: false, duplicate_headers: 'rename' }),
+    );
+    expect(Object.keys(catalog.streams[0]!.json_schema.properties as object)).toEqual([
+      'id',
+      'phone',
+      'name',
+      'phone_2',
+      'column_5',
+    ]);
+    expect(records(messages)).toEqual([
+      { id: '1', phone: '555-0100', name: 'Rita', phone_2: '555-0199', column_5: 'x' },
+      { id: '2', phone: '555-0101', name: 'Sam', phone_2: '', column_5: 'y' },
+    ]);
+  });
+});
+
+describe('BR-04 encodings', () => {
+  const bytes = Buffer.concat([
+    Buffer.from('name,city\nRen'),
+    Buffer.from([0xe9]),
+    Buffer.from('e,Cr'),
+    Buffer.from([0xe9]),
+    Buffer.from('teil\nJos'),
+    Buffer.from([0xe9]),
+    Buffer.from(',Orl'),
+    Buffer.from([0xe9]),
+    Buffer.from('ans\n'),
+  ]);
+  const towns = tmp.write('towns.csv', bytes);
+  const expected = [
+    { name: 'Renée', city: 'Créteil' },
+    { name: 'José', city: 'Orléans' },
+  ];
+  it('reads latin1 and windows-1252', async () => {
+    const a = records((await sync(one(towns, { encoding: 'latin1' }))).messages);
+    expect(a).toEqual(expected);
+    expect(Buffer.from(a[0]!.name as string, 'utf8').toString('hex')).toBe('52656ec3a965');
+    const b = records((await sync(one(towns, { encoding: 'windows-1252' }))).messages);
+    expect(b).toEqual(expected);
+  });
+  it('windows-1252 maps 0x80 to the euro sign', async () => {
+    const euro = tmp.write(
+      'euro.csv',
+      Buffer.concat([Buffer.from('price\n5'), Buffer.from([0x80]), Buffer.from('\n')]),
+    );
+    expect(records((await sync(one(euro, { encoding: 'windows-1252' }))).messages)).toEqual([
+      { price: '5€' },
+    ]);
+  });
+  it('fails under utf-8 naming line 2, column name and byte 0xE9', async () => {
+    const error = await sync(one(towns)).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'BadRecordError',
+      code: 'bad_record',
+      context: { stream: 's', line: 2, column: 'name', byte: '0xE9' },
+    });
+    expect((error as Error).message).toMatch(/line 2, column 'name': invalid UTF-8 byte 0xE9/);
+  });
+  it('names the column of a bad byte later in the line, and emits no U+FFFD', async () => {
+    const path = tmp.write(
+      'late.csv',
+      Buffer.concat([Buffer.from('a,b\n1,x\n2,y'), Buffer.from([0xff]), Buffer.from('\n')]),
+    );
+    const ctx = context();
+    const error = await sync(one(path), {}, ctx).catch((e: unknown) => e);
+    expect(error).toMatchObject({ context: { line: 3, column: 'b', byte: '0xFF' } });
+  });
+});
+
+describe('BR-25 empty files', () => {
+  it('empty.csv: 0 records, schema {id, amount}', async () => {
+    const path = tmp.write('empty.csv', 'id,amount\n');
+    const { messages, catalog } = await sync(one(path));
+    expect(records(messages)).toEqual([]);
+    expect(Object.keys(catalog.streams[0]!.json_schema.properties as object)).toEqual([
+      'id',
+      'amount',
+    ]);
+    expect(messages.filter((m) => m.type === 'STATE')).toHaveLength(1);
+  });
+  it('blank.csv: 0 records and a warning that the file has no header', async () => {
+    const path = tmp.write('blank.csv', '');
+    const { messages, ctx } = await sync(one(path));
+    expect(records(messages)).toEqual([]);
+    expect(ctx.warnings.some(([m, meta]) => m.includes('no header') && meta.file === path)).toBe(
+      true,
+    );
+  });
+});
