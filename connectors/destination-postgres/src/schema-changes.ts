@@ -1,0 +1,145 @@
+import {
+  DELETED_FIELD,
+  type LogicalType,
+  observedType,
+  SchemaError,
+  type SchemaPolicy,
+  type TraceSchemaChange,
+  valueFits,
+  widen,
+} from '@tributary/core';
+import type pg from 'pg';
+import { pgTypeOf } from './column-types.js';
+import type { StreamTable } from './stream-table.js';
+import { addColumn, widenColumn } from './table-ddl.js';
+
+/** A column to add or widen so that a record fits. */
+export interface SchemaChange {
+  change: 'column_added' | 'column_widened';
+  field: string;
+  column: string;
+  from: LogicalType | undefined;
+  to: LogicalType;
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/**
+ * The changes a record needs, decided value by value: a field without a column, or a value
+ * its column cannot hold. A null needs nothing and is never blamed. Under `freeze` the
+ * first change needed throws, before anything of the batch is committed.
+ */
+export function changesFor(
+  table: StreamTable,
+  data: Record<string, unknown>,
+  policy: SchemaPolicy,
+  recordKey: string,
+): SchemaChange[] {
+  const changes: SchemaChange[] = [];
+  for (const field in data) {
+    if (field === DELETED_FIELD) continue;
+    const value = data[field];
+    if (value === null || value === undefined) continue;
+    const column = table.columns.get(field);
+    let change: SchemaChange;
+    if (column === undefined) {
+      const declared = table.declared.get(field)?.type;
+      const type =
+        declared !== undefined && valueFits(value, declared)
+          ? declared
+          : observedType(value, declared ?? 'string');
+      change = { change: 'column_added', field, column: '', from: undefined, to: type };
+    } else {
+      if (valueFits(value, column.type)) continue;
+      const to = widen(column.type, observedType(value, column.type));
+      change = { change: 'column_widened', field, column: column.name, from: column.type, to };
+    }
+    if (policy === 'freeze') throw frozen(table, change, recordKey, value);
+    changes.push(change);
+  }
+  return changes;
+}
+
+function frozen(
+  table: StreamTable,
+  change: SchemaChange,
+  recordKey: string,
+  value: unknown,
+): SchemaError {
+  const what =
+    change.change === 'column_added'
+      ? `field '${change.field}' has no column (incoming type ${change.to})`
+      : `column '${change.column}' holds ${change.from}, incoming type ${change.to}`;
+  return new SchemaError(
+    `stream '${table.stream}': ${what}; record ${recordKey || '(no key)'} brings value ${describeValue(value)} (schema_policy: freeze)`,
+    {
+      stream: table.stream,
+      field: change.field,
+      column: change.column || change.field,
+      recordKey,
+      oldType: change.from,
+      newType: change.to,
+    },
+  );
+}
+
+/**
+ * Applies the changes in the open transaction and updates the table's description. Returns
+ * the SCHEMA_CHANGE bodies to report.
+ */
+export async function applyChanges(
+  client: pg.Client,
+  table: StreamTable,
+  changes: readonly SchemaChange[],
+): Promise<TraceSchemaChange[]> {
+  const reports: TraceSchemaChange[] = [];
+  for (const change of changes) {
+    const current = table.columns.get(change.field);
+    if (change.change === 'column_added' && current === undefined) {
+      const name = table.columnMap.columnFor(change.field);
+      await addColumn(client, table.schema, table.target, { name, pgType: pgTypeOf(change.to) });
+      table.columns.set(change.field, { field: change.field, name, type: change.to });
+      reports.push(report(table, change.field, name, undefined, change.to));
+    } else if (current !== undefined) {
+      // Two values of one record may both widen the same column: widen once, to both.
+      const to = widen(current.type, change.to);
+      if (to === current.type) continue;
+      if (pgTypeOf(to) === pgTypeOf(current.type)) {
+        current.type = to; // big_integer → decimal: both are numeric already
+        continue;
+      }
+      await widenColumn(client, table.schema, table.target, {
+        name: current.name,
+        pgType: pgTypeOf(to),
+      });
+      reports.push(report(table, change.field, current.name, current.type, to));
+      current.type = to;
+    }
+  }
+  return reports;
+}
+
+function report(
+  table: StreamTable,
+  field: string,
+  column: string,
+  from: LogicalType | undefined,
+  to: LogicalType,
+): TraceSchemaChange {
+  const descriptor =
+    table.namespace === undefined
+      ? { name: table.stream }
+      : { name: table.stream, namespace: table.namespace };
+  const body: TraceSchemaChange = {
+    stream_descriptor: descriptor,
+    change: from === undefined ? 'column_added' : 'column_widened',
+    field,
+    column,
+    to_type: to,
+  };
+  if (from !== undefined) body.from_type = from;
+  return body;
+}

@@ -1,0 +1,275 @@
+import {
+  type BadRecordPolicy,
+  type DeletePolicy,
+  type FieldPath,
+  isDeletion,
+  type Logger,
+  type Message,
+  type RecordMessage,
+  recordKey,
+  type SchemaPolicy,
+  trace,
+  valueAt,
+} from '@tributary/core';
+import type pg from 'pg';
+import { isRecordFault, refusedRecord, rejectOf } from './bad-records.js';
+import { pgTypeOf } from './column-types.js';
+import { copyRows, savepointed } from './copy-into.js';
+import { COPY_NULL, copyField, pgText } from './copy-text.js';
+import {
+  createStagingSql,
+  deleteSql,
+  IS_DELETION_COLUMN,
+  rowColumns,
+  SEQ_COLUMN,
+  upsertSql,
+} from './merge-sql.js';
+import { applyChanges, changesFor } from './schema-changes.js';
+import { ident, qualified } from './sql.js';
+import type { StreamTable } from './stream-table.js';
+import { METADATA_DDL } from './stream-table.js';
+import { swapTable } from './table-ddl.js';
+
+/** A chunk goes to Postgres at this many rows or bytes, whichever comes first. */
+const CHUNK_ROWS = 20_000;
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
+const TIME_TYPES = new Set(['date', 'timestamp', 'timestamp_tz']);
+
+/** One buffered record: the record (for a reject), its key (for errors), its COPY line. */
+interface PendingRow {
+  data: Record<string, unknown>;
+  key: string;
+  line: string;
+  deletion: boolean;
+}
+
+/** The stream's options with their defaults filled in. */
+export interface StreamPolicies {
+  deletePolicy: DeletePolicy;
+  schemaPolicy: SchemaPolicy;
+  onBadRecord: BadRecordPolicy;
+}
+
+/**
+ * Buffers one stream's records in COPY text form and writes them by chunk inside the open
+ * transaction: straight into the table (append, overwrite), or into a staging table then
+ * merged (append_dedup). A chunk that Postgres refuses is retried row by row under
+ * savepoints, to name the culprit (fail) or leave it out (skip, reject).
+ */
+export class StreamWriter {
+  readonly table: StreamTable;
+  readonly #client: pg.Client;
+  readonly #policies: StreamPolicies;
+  readonly #logger: Logger;
+  readonly #staging: string;
+  readonly #primaryKey: FieldPath[];
+  #pending: PendingRow[] = [];
+  #bytes = 0;
+  #seq = 0;
+  #warnedNul = false;
+  #warnedKeyless = false;
+
+  constructor(
+    client: pg.Client,
+    table: StreamTable,
+    policies: StreamPolicies,
+    logger: Logger,
+    index: number,
+  ) {
+    this.#client = client;
+    this.table = table;
+    this.#policies = policies;
+    this.#logger = logger;
+    this.#staging = `_tributary_stage_${index}`;
+    this.#primaryKey = table.primaryKey.map((f) => [f]);
+  }
+
+  get #descriptor(): { name: string; namespace?: string } {
+    const t = this.table;
+    return t.namespace === undefined
+      ? { name: t.stream }
+      : { name: t.stream, namespace: t.namespace };
+  }
+
+  /** Adds the catalog's new fields to an existing table (evolve) and prepares staging. */
+  async start(): Promise<Message[]> {
+    const out: Message[] = [];
+    if (!this.table.created && this.#policies.schemaPolicy === 'evolve') {
+      const missing = [...this.table.declared].filter(([f]) => !this.table.columns.has(f));
+      const changes = missing.map(([field, type]) => ({
+        change: 'column_added' as const,
+        field,
+        column: '',
+        from: undefined,
+        to: type.type,
+      }));
+      out.push(...(await this.#apply(changes)));
+    }
+    if (this.table.mode === 'append_dedup') await this.#createStaging();
+    return out;
+  }
+
+  async #createStaging(): Promise<void> {
+    await this.#client.query(`DROP TABLE IF EXISTS pg_temp.${ident(this.#staging)}`);
+    await this.#client.query(createStagingSql(this.table, this.#staging));
+  }
+
+  async #apply(changes: Parameters<typeof applyChanges>[2]): Promise<Message[]> {
+    if (changes.length === 0) return [];
+    const reports = await applyChanges(this.#client, this.table, changes);
+    if (reports.length > 0 && this.table.mode === 'append_dedup' && this.#staging) {
+      await this.#createStaging();
+    }
+    return reports.map((r) => trace({ type: 'SCHEMA_CHANGE', schema_change: r }));
+  }
+
+  #onNul = (): void => {
+    if (this.#warnedNul) return;
+    this.#warnedNul = true;
+    this.#logger.warn('text with NUL characters stored without them', {
+      stream: this.table.stream,
+    });
+  };
+
+  /** Takes one record; returns what to yield now (schema changes, rejects). */
+  async add(record: RecordMessage): Promise<Message[]> {
+    const data = record.data;
+    const key = recordKey(data, this.#primaryKey);
+    const out: Message[] = [];
+    const changes = changesFor(this.table, data, this.#policies.schemaPolicy, key);
+    if (changes.length > 0) {
+      // Buffered lines follow the old columns: write them before the table changes.
+      out.push(...(await this.flush()));
+      out.push(...(await this.#apply(changes)));
+    }
+    const deletion = isDeletion(data);
+    if (deletion && this.table.primaryKey.length === 0) {
+      if (!this.#warnedKeyless) {
+        this.#warnedKeyless = true;
+        this.#logger.warn('deletion markers ignored: the stream has no primary key', {
+          stream: this.table.stream,
+        });
+      }
+      return out;
+    }
+    if (deletion && this.table.mode !== 'append_dedup') {
+      out.push(...(await this.flush()));
+      out.push(...(await this.#deleteNow(data, key, record.emitted_at)));
+      return out;
+    }
+    const line = this.#encode(data, record.emitted_at, deletion);
+    this.#pending.push({ data, key, line, deletion });
+    this.#bytes += line.length;
+    if (this.#pending.length >= CHUNK_ROWS || this.#bytes >= CHUNK_BYTES)
+      out.push(...(await this.flush()));
+    return out;
+  }
+
+  /** The marker's cursor as the deletion instant when it is a time, else its emitted_at. */
+  #deletedAt(data: Record<string, unknown>, extractedAt: string): string {
+    const field = this.table.cursorField;
+    const column = field === undefined ? undefined : this.table.columns.get(field);
+    const value = field === undefined ? undefined : data[field];
+    if (column && TIME_TYPES.has(column.type) && typeof value === 'string') return value;
+    return extractedAt;
+  }
+
+  #encode(data: Record<string, unknown>, emittedAt: number, deletion: boolean): string {
+    const fields: string[] = [];
+    for (const column of this.table.columns.values())
+      fields.push(copyField(data[column.field], column.type, this.#onNul));
+    const extractedAt = new Date(emittedAt).toISOString();
+    fields.push(extractedAt, this.table.syncId === null ? COPY_NULL : String(this.table.syncId));
+    fields.push(deletion ? this.#deletedAt(data, extractedAt) : COPY_NULL);
+    if (this.table.mode === 'append_dedup') {
+      fields.push(String(this.#seq++), deletion ? 't' : 'f');
+    }
+    return fields.join('\t');
+  }
+
+  /** Writes the buffered chunk; returns the rejects, throws a BadRecordError under fail. */
+  async flush(): Promise<Message[]> {
+    if (this.#pending.length === 0) return [];
+    const rows = this.#pending;
+    this.#pending = [];
+    this.#bytes = 0;
+    try {
+      await savepointed(this.#client, () => this.#writeRows(rows));
+      return [];
+    } catch (error) {
+      if (!isRecordFault(error)) throw error;
+    }
+    const out: Message[] = [];
+    for (const row of rows) {
+      try {
+        await savepointed(this.#client, () => this.#writeRows([row]));
+      } catch (error) {
+        out.push(this.#refused(row.data, row.key, error));
+      }
+    }
+    return out;
+  }
+
+  #refused(data: Record<string, unknown>, key: string, error: unknown): Message {
+    if (!isRecordFault(error)) throw error;
+    const refused = refusedRecord(this.table.stream, key, error);
+    if (this.#policies.onBadRecord === 'fail') throw refused;
+    return trace({ type: 'REJECT', reject: rejectOf(this.#descriptor, data, refused) });
+  }
+
+  async #writeRows(rows: readonly PendingRow[]): Promise<void> {
+    const lines = rows.map((r) => r.line);
+    const columns = rowColumns(this.table);
+    if (this.table.mode !== 'append_dedup') {
+      const target = qualified(this.table.schema, this.table.target);
+      await copyRows(this.#client, target, columns, lines);
+      return;
+    }
+    const staging = `pg_temp.${ident(this.#staging)}`;
+    await copyRows(this.#client, staging, [...columns, SEQ_COLUMN, IS_DELETION_COLUMN], lines);
+    if (rows.some((r) => r.deletion))
+      await this.#client.query(deleteSql(this.table, this.#staging, this.#policies.deletePolicy));
+    await this.#client.query(upsertSql(this.table, this.#staging));
+    await this.#client.query(`TRUNCATE ${staging}`);
+  }
+
+  /** A deletion marker outside dedup: delete or stamp every row with its key, in order. */
+  async #deleteNow(
+    data: Record<string, unknown>,
+    key: string,
+    emittedAt: number,
+  ): Promise<Message[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    for (const field of this.table.primaryKey) {
+      const column = this.table.columns.get(field);
+      const value = valueAt(data, [field]);
+      if (!column || value === undefined || value === null) return [];
+      params.push(pgText(value, column.type, this.#onNul));
+      where.push(`${ident(column.name)} = $${params.length}::${pgTypeOf(column.type)}`);
+    }
+    const target = qualified(this.table.schema, this.table.target);
+    const deletedAt = ident(METADATA_DDL[2].name);
+    let sql = `DELETE FROM ${target} WHERE ${where.join(' AND ')}`;
+    if (this.#policies.deletePolicy === 'soft') {
+      params.push(this.#deletedAt(data, new Date(emittedAt).toISOString()));
+      sql = `UPDATE ${target} SET ${deletedAt} = $${params.length}::timestamptz
+        WHERE ${where.join(' AND ')} AND ${deletedAt} IS NULL`;
+    }
+    try {
+      await savepointed(this.#client, async () => {
+        await this.#client.query(sql, params);
+      });
+      return [];
+    } catch (error) {
+      return [this.#refused(data, key, error)];
+    }
+  }
+
+  /** At the normal end of input, in the last transaction: an overwrite swaps its table in. */
+  async finish(): Promise<void> {
+    if (this.table.mode === 'overwrite')
+      await swapTable(this.#client, this.table.schema, this.table.target, this.table.table);
+  }
+}

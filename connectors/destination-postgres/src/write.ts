@@ -1,0 +1,119 @@
+import {
+  ConfigError,
+  type ConfiguredCatalog,
+  type ConnectorContext,
+  DestinationError,
+  type Message,
+  primaryKeyOf,
+  streamKey,
+  streamOptions,
+  TributaryError,
+  throwIfAborted,
+} from '@tributary/core';
+import type pg from 'pg';
+import type { PostgresConfig } from './config.js';
+import { connect, connectionError, describeTarget, redact } from './connection.js';
+import { ensureMetaTables, saveState } from './meta-tables.js';
+import { openStreamTable } from './stream-table.js';
+import { StreamWriter } from './stream-writer.js';
+
+/**
+ * Creates (or opens) every stream's table in a transaction of its own, before any record:
+ * an empty stream still gets its table, and a name collision under `fail` stops the run
+ * before any CREATE TABLE.
+ */
+async function openWriters(
+  client: pg.Client,
+  config: PostgresConfig,
+  catalog: ConfiguredCatalog,
+  ctx: ConnectorContext,
+): Promise<{ writers: Map<string, StreamWriter>; messages: Message[] }> {
+  const writers = new Map<string, StreamWriter>();
+  const messages: Message[] = [];
+  await client.query('BEGIN');
+  await ensureMetaTables(client, config.schema);
+  for (const [index, configured] of catalog.streams.entries()) {
+    if (
+      configured.destination_sync_mode === 'append_dedup' &&
+      primaryKeyOf(configured).length === 0
+    )
+      throw new ConfigError(
+        `stream '${configured.stream.name}': append_dedup needs a primary key`,
+        [],
+        { stream: configured.stream.name },
+      );
+    const table = await openStreamTable(client, config, configured);
+    const writer = new StreamWriter(client, table, streamOptions(configured), ctx.logger, index);
+    messages.push(...(await writer.start()));
+    writers.set(table.key, writer);
+  }
+  await client.query('COMMIT');
+  return { writers, messages };
+}
+
+function writerFor(writers: Map<string, StreamWriter>, name: string, namespace?: string) {
+  const writer = writers.get(streamKey({ name, namespace }));
+  if (!writer)
+    throw new DestinationError(`record for stream '${name}', which the catalog does not hold`, {
+      stream: name,
+    });
+  return writer;
+}
+
+/**
+ * The destination's write loop. Records go into an open transaction chunk by chunk; a STATE
+ * writes every buffered chunk, stores the state and commits, then is yielded back. At the
+ * normal end of input the rest commits (and overwrite tables swap in). If the input throws,
+ * the open transaction rolls back: nothing that no STATE covers lands.
+ */
+export async function* writeMessages(
+  config: PostgresConfig,
+  catalog: ConfiguredCatalog,
+  messages: AsyncIterable<Message>,
+  ctx: ConnectorContext,
+): AsyncGenerator<Message> {
+  const client = await connect(config);
+  let open = false;
+  try {
+    const opened = await openWriters(client, config, catalog, ctx);
+    yield* opened.messages;
+    const writers = opened.writers;
+    await client.query('BEGIN');
+    open = true;
+    for await (const message of messages) {
+      throwIfAborted(ctx.signal);
+      if (message.type === 'RECORD') {
+        const { stream, namespace } = message.record;
+        yield* await writerFor(writers, stream, namespace).add(message.record);
+      } else if (message.type === 'STATE') {
+        for (const writer of writers.values()) yield* await writer.flush();
+        await saveState(client, config.schema, message.state);
+        await client.query('COMMIT');
+        open = false;
+        yield message;
+        await client.query('BEGIN');
+        open = true;
+      }
+    }
+    for (const writer of writers.values()) yield* await writer.flush();
+    for (const writer of writers.values()) await writer.finish();
+    await client.query('COMMIT');
+    open = false;
+  } catch (error) {
+    if (open) await client.query('ROLLBACK').catch(() => {});
+    throw asTributaryError(config, error);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function asTributaryError(config: PostgresConfig, error: unknown): TributaryError {
+  if (error instanceof TributaryError) {
+    const clean = redact(config, error.message);
+    if (clean === error.message) return error;
+    return new TributaryError(error.code, clean, error.context);
+  }
+  if ((error as { code?: string }).code) return connectionError(config, error);
+  const message = redact(config, error instanceof Error ? error.message : String(error));
+  return new DestinationError(`writing to ${describeTarget(config)} failed: ${message}`);
+}
