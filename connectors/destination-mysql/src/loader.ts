@@ -1,0 +1,142 @@
+import { Readable } from 'node:stream';
+import { DestinationError } from '@tributary/core';
+import mysql, { type ResultSetHeader } from 'mysql2/promise';
+import type { Session } from './connection.js';
+import { driverCode, idList, quoteId } from './sql.js';
+
+/** Rows of text values (null for SQL NULL), in the order of the column list. */
+export type Rows = ReadonlyArray<ReadonlyArray<string | null>>;
+
+/** Codes by which the server (or the client) says LOAD DATA LOCAL is not allowed. */
+const LOCAL_REFUSED = new Set([
+  'ER_NOT_ALLOWED_COMMAND',
+  'ER_LOAD_INFILE_CAPABILITY_DISABLED',
+  'ER_CLIENT_LOCAL_FILES_DISABLED',
+]);
+const CHUNK_CHARS = 256 * 1024;
+
+/**
+ * Bulk loads rows, by LOAD DATA LOCAL INFILE streamed from memory where the server allows
+ * it, else by multi-row INSERT statements. The method chosen is kept on the loader, so the
+ * refusal is met once per session.
+ */
+export class Loader {
+  #useLoadData: boolean;
+
+  constructor(
+    private readonly session: Session,
+    method: 'auto' | 'load_data' | 'insert',
+    private readonly statementBytes: number,
+    private readonly onFallback: (reason: string) => void = () => {},
+  ) {
+    this.#useLoadData = method !== 'insert' && (method === 'load_data' || session.localInfile);
+    this.method = method;
+  }
+
+  private readonly method: 'auto' | 'load_data' | 'insert';
+
+  /** `load_data` or `insert`: what the next load will use. */
+  get using(): 'load_data' | 'insert' {
+    return this.#useLoadData ? 'load_data' : 'insert';
+  }
+
+  /**
+   * Loads every row. LOAD DATA LOCAL turns a value the column refuses into a warning (the
+   * server cannot stop the upload), so a load with warnings throws `LoadWarningsError`:
+   * the caller rolls it back and retries row by row, where strict mode raises the error.
+   */
+  async load(table: string, columns: readonly string[], rows: Rows): Promise<void> {
+    if (rows.length === 0) return;
+    if (this.#useLoadData) {
+      try {
+        await this.#loadData(table, columns, rows);
+        return;
+      } catch (error) {
+        const code = driverCode(error);
+        if (!code || !LOCAL_REFUSED.has(code) || this.method === 'load_data') throw error;
+        this.#useLoadData = false;
+        this.onFallback(code);
+      }
+    }
+    await this.insert(table, columns, rows);
+  }
+
+  async #loadData(table: string, columns: readonly string[], rows: Rows): Promise<void> {
+    const sql =
+      `LOAD DATA LOCAL INFILE 'tributary-rows' INTO TABLE ${quoteId(table)} ` +
+      `CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' ` +
+      `LINES TERMINATED BY '\\n' (${idList(columns)})`;
+    const [result] = await this.session.conn.query<ResultSetHeader>({
+      sql,
+      infileStreamFactory: () => Readable.from(tsvChunks(rows)),
+    });
+    if (result.warningStatus > 0) {
+      const [warnings] = await this.session.conn.query('SHOW WARNINGS LIMIT 1');
+      const first = (warnings as Array<{ Message?: string }>)[0]?.Message ?? 'unknown warning';
+      throw new LoadWarningsError(first);
+    }
+    if (result.affectedRows !== rows.length) {
+      throw new LoadWarningsError(`loaded ${result.affectedRows} of ${rows.length} rows`);
+    }
+  }
+
+  /** Multi-row INSERT statements, each under the statement size limit. */
+  async insert(table: string, columns: readonly string[], rows: Rows): Promise<void> {
+    const head = `INSERT INTO ${quoteId(table)} (${idList(columns)}) VALUES `;
+    const limit = Math.min(this.statementBytes, this.session.maxPacketBytes - 1024);
+    let parts: string[] = [];
+    let size = head.length;
+    for (const row of rows) {
+      const tuple = `(${row.map((v) => (v === null ? 'NULL' : mysql.escape(v))).join(',')})`;
+      if (parts.length > 0 && size + tuple.length + 1 > limit) {
+        await this.session.conn.query(head + parts.join(','));
+        parts = [];
+        size = head.length;
+      }
+      parts.push(tuple);
+      size += tuple.length + 1;
+    }
+    if (parts.length > 0) await this.session.conn.query(head + parts.join(','));
+  }
+}
+
+/** LOAD DATA reported warnings: some value did not go in as sent. */
+export class LoadWarningsError extends DestinationError {
+  constructor(warning: string) {
+    super(`LOAD DATA reported a warning: ${warning}`);
+    this.name = 'LoadWarningsError';
+  }
+}
+
+/** Tab-separated rows with MySQL's backslash escapes; `\N` is NULL. */
+function* tsvChunks(rows: Rows): Generator<Buffer> {
+  let chunk = '';
+  for (const row of rows) {
+    let line = '';
+    for (let i = 0; i < row.length; i++) {
+      const v = row[i];
+      if (i > 0) line += '\t';
+      line += v === null || v === undefined ? '\\N' : escapeField(v);
+    }
+    chunk += `${line}\n`;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield Buffer.from(chunk, 'utf8');
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) yield Buffer.from(chunk, 'utf8');
+}
+
+const NEEDS_ESCAPE = /[\\\t\n\r\0]/;
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\0': '\\0',
+};
+
+function escapeField(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  return value.replace(/[\\\t\n\r\0]/g, (c) => ESCAPES[c]!);
+}

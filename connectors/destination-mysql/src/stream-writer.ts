@@ -1,0 +1,398 @@
+import {
+  BadRecordError,
+  type BadRecordPolicy,
+  type ConfiguredStream,
+  compareValues,
+  cursorFieldOf,
+  type DestinationSyncMode,
+  fieldsOf,
+  isDeletion,
+  type LogicalType,
+  METADATA_COLUMNS,
+  type Message,
+  parseTimestamp,
+  primaryKeyOf,
+  type RecordMessage,
+  recordKey,
+  shortenIdentifier,
+  streamKey,
+  streamOptions,
+  trace,
+  valueAt,
+} from '@tributary/core';
+import type { Connection } from 'mysql2/promise';
+import type { MysqlConfig } from './config.js';
+import { datetimeUtc, emittedAtText } from './encode.js';
+import { type Loader, LoadWarningsError } from './loader.js';
+import { createStage, mergeStage } from './merge.js';
+import { columnInError, driverCode, quoteId } from './sql.js';
+import { MYSQL_IDENTIFIERS, TableSchema } from './table-schema.js';
+
+/** A record checked against the table and held until its batch is applied. */
+interface Pending {
+  values: (string | null)[];
+  extractedAt: string;
+  /** DATETIME(6) text of the deletion for a marker, else null. */
+  deletedAt: string | null;
+  cursor: unknown;
+  key: string;
+  recordKey: string;
+  data: Record<string, unknown>;
+}
+
+const BAD_RECORD_CODES = new Set([
+  'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',
+  'ER_WARN_DATA_OUT_OF_RANGE',
+  'ER_DATA_TOO_LONG',
+  'ER_TRUNCATED_WRONG_VALUE',
+  'WARN_DATA_TRUNCATED',
+  'ER_BAD_NULL_ERROR',
+  'ER_DUP_ENTRY',
+  'ER_SIGNAL_EXCEPTION',
+  'ER_CONSTRAINT_FAILED',
+  'ER_DIVISION_BY_ZERO',
+]);
+
+/** True for a driver error that blames the row rather than the server or the connection. */
+function blamesRow(error: unknown): boolean {
+  if (error instanceof LoadWarningsError) return true;
+  const code = driverCode(error);
+  const state = (error as { sqlState?: string }).sqlState ?? '';
+  return (
+    (code !== undefined && BAD_RECORD_CODES.has(code)) ||
+    state.startsWith('22') ||
+    state.startsWith('23') ||
+    state === '45000'
+  );
+}
+
+/**
+ * Everything one stream does in a run: shape its table, check and hold its records, and
+ * apply them inside the caller's transaction by its sync mode. Overwrite loads into a fresh
+ * table that `finish` swaps in with one atomic RENAME TABLE.
+ */
+export class StreamWriter {
+  readonly name: string;
+  readonly key: string;
+  readonly mode: DestinationSyncMode;
+  readonly schema: TableSchema;
+  readonly finalTable: string;
+  readonly out: Message[] = [];
+  #pending: Pending[] = [];
+  #stageReady = false;
+  readonly #keyFields: string[];
+  readonly #cursorField: string | undefined;
+  readonly #cursorType: LogicalType;
+  readonly #onBad: BadRecordPolicy;
+  readonly #deletePolicy: 'hard' | 'soft';
+  readonly #syncId: string | null;
+  readonly #stage: string;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly loader: Loader,
+    readonly configured: ConfiguredStream,
+    config: MysqlConfig,
+  ) {
+    const stream = configured.stream;
+    this.name = stream.name;
+    this.key = streamKey(stream);
+    this.mode = configured.destination_sync_mode;
+    const options = streamOptions(configured);
+    this.#onBad = options.onBadRecord;
+    this.#deletePolicy = options.deletePolicy;
+    this.#keyFields = primaryKeyOf(configured).map((path) => path.join('.'));
+    const cursor = cursorFieldOf(configured);
+    this.#cursorField = cursor && cursor.length === 1 ? cursor[0] : undefined;
+    const fields = fieldsOf(stream.json_schema);
+    this.#cursorType = (this.#cursorField && fields.get(this.#cursorField)?.type) || 'string';
+    this.#syncId = configured.sync_id === undefined ? null : String(configured.sync_id);
+    this.finalTable = shortenIdentifier(
+      config.table_prefix + (configured.destination_table ?? stream.name),
+      MYSQL_IDENTIFIERS,
+    );
+    const overwrite = this.mode === 'overwrite';
+    const table = overwrite ? tempName('tmp', this.finalTable) : this.finalTable;
+    this.#stage = tempName('stage', this.finalTable);
+    this.schema = new TableSchema(conn, {
+      stream: stream.name,
+      table,
+      mapName: this.finalTable,
+      fields,
+      keyFields: this.#keyFields,
+      primaryKey: this.mode === 'append_dedup' && this.#keyFields.length > 0,
+      policy: options.schemaPolicy,
+      collision: config.identifier_collision,
+      deferMapWrites: overwrite,
+    });
+  }
+
+  /** Reads the table; an overwrite starts from an empty fresh table. */
+  async start(): Promise<void> {
+    if (this.mode === 'overwrite') {
+      await this.conn.query(`DROP TABLE IF EXISTS ${quoteId(this.schema.options.table)}`);
+    }
+    await this.schema.load();
+  }
+
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  /**
+   * Checks a record against the table, making the DDL changes it needs first, then holds
+   * it. `onDdl` runs before each change (MySQL commits any open transaction on DDL).
+   */
+  async add(record: RecordMessage, onDdl: () => Promise<void>): Promise<void> {
+    const data = record.data;
+    const key = recordKey(
+      data,
+      this.#keyFields.map((f) => [f]),
+    );
+    try {
+      if (!this.schema.exists) {
+        await onDdl();
+        await this.schema.create(data);
+      }
+      for (;;) {
+        const check = this.schema.check(data, key);
+        if (check.kind === 'row') {
+          this.#hold(record, check.values, key);
+          break;
+        }
+        await onDdl();
+        await check.apply();
+        this.#stageReady = false;
+      }
+    } catch (error) {
+      if (!(error instanceof BadRecordError) || this.#onBad === 'fail') throw error;
+      this.#reject(data, key, error.message, error.context.column);
+    } finally {
+      for (const change of this.schema.changes.splice(0)) {
+        this.out.push(trace({ type: 'SCHEMA_CHANGE', schema_change: change }));
+      }
+    }
+  }
+
+  #hold(record: RecordMessage, values: (string | null)[], key: string): void {
+    const data = record.data;
+    const deleted = isDeletion(data);
+    if (deleted && this.#keyFields.length === 0) return; // nothing identifies the row
+    const cursor = this.#cursorField === undefined ? undefined : data[this.#cursorField];
+    let deletedAt: string | null = null;
+    if (deleted) {
+      const parsed = typeof cursor === 'string' ? parseTimestamp(cursor) : undefined;
+      deletedAt = parsed ? datetimeUtc(parsed.epochNanos) : emittedAtText(record.emitted_at);
+    }
+    this.#pending.push({
+      values,
+      extractedAt: emittedAtText(record.emitted_at),
+      deletedAt,
+      cursor,
+      key: this.#keyFields.map((f) => JSON.stringify(valueAt(data, [f]) ?? null)).join('\u0000'),
+      recordKey: key,
+      data,
+    });
+  }
+
+  #reject(data: Record<string, unknown>, key: string, reason: string, column?: unknown): void {
+    if (this.#onBad === 'skip' || this.#onBad === 'reject') {
+      const reject: Parameters<typeof trace>[0]['reject'] = {
+        stream_descriptor: { name: this.name },
+        reason,
+        code: 'bad_record',
+        record: data,
+        record_key: key,
+      };
+      if (typeof column === 'string' && reject) reject.field = column;
+      this.out.push(trace({ type: 'REJECT', reject }));
+    }
+  }
+
+  /** Creates the table of a stream that got no record (an empty stream still has a table). */
+  async ensureTable(): Promise<void> {
+    if (!this.schema.exists) await this.schema.create();
+  }
+
+  /**
+   * Applies the held records inside the caller's open transaction. When the batch fails
+   * because of a row, it is retried row by row under savepoints to find the culprits:
+   * `fail` throws BadRecordError naming stream, column and record key; skip and reject
+   * leave the row out and keep the rest.
+   */
+  async apply(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    const rows = this.mode === 'append_dedup' ? dedupe(batch, this.#cursorType) : batch;
+    await this.conn.query('SAVEPOINT tributary_batch');
+    try {
+      await this.#write(rows);
+      return;
+    } catch (error) {
+      if (!blamesRow(error)) throw error;
+      await this.conn.query('ROLLBACK TO SAVEPOINT tributary_batch');
+    }
+    for (const row of rows) {
+      await this.conn.query('SAVEPOINT tributary_row');
+      try {
+        await this.#write([row], true);
+      } catch (error) {
+        if (!blamesRow(error)) throw error;
+        await this.conn.query('ROLLBACK TO SAVEPOINT tributary_row');
+        this.#refused(row, error);
+      }
+    }
+  }
+
+  #refused(row: Pending, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const column = columnInError(message);
+    const field = column
+      ? this.schema.columns.find((c) => c.column.toLowerCase() === column.toLowerCase())?.field
+      : undefined;
+    const where = column ? ` column '${column}'` : '';
+    const reason =
+      `stream '${this.name}': table '${this.finalTable}'${where} refused record ` +
+      `${row.recordKey}: ${message}`;
+    if (this.#onBad === 'fail') {
+      throw new BadRecordError(reason, {
+        stream: this.name,
+        recordKey: row.recordKey,
+        ...(column ? { column } : {}),
+        ...(field ? { field } : {}),
+      });
+    }
+    this.#reject(row.data, row.recordKey, reason, column);
+  }
+
+  async #write(rows: Pending[], single = false): Promise<void> {
+    const columns = this.schema.columns;
+    const names = [
+      ...columns.map((c) => c.column),
+      METADATA_COLUMNS.extractedAt,
+      METADATA_COLUMNS.syncId,
+      METADATA_COLUMNS.deletedAt,
+    ];
+    const width = columns.length;
+    const toRow = (p: Pending) => {
+      const values = p.values.length === width ? p.values.slice() : padded(p.values, width);
+      values.push(p.extractedAt, this.#syncId, p.deletedAt);
+      return values;
+    };
+    const load = (table: string, list: Pending[]) =>
+      single
+        ? this.loader.insert(table, names, list.map(toRow))
+        : this.loader.load(table, names, list.map(toRow));
+
+    if (this.mode !== 'append_dedup' || this.#keyFields.length === 0) {
+      await this.#writeInOrder(rows, (list) => load(this.schema.options.table, list));
+      return;
+    }
+    if (!this.#stageReady) {
+      await createStage(this.conn, this.#stage, this.schema.options.table);
+      this.#stageReady = true;
+    }
+    await load(this.#stage, rows);
+    const keyColumns = this.#keyFields.map((f) => this.schema.columnOf(f)!.column);
+    await mergeStage(this.conn, {
+      target: this.schema.options.table,
+      stage: this.#stage,
+      keyColumns,
+      dataColumns: columns.map((c) => c.column).filter((c) => !keyColumns.includes(c)),
+      cursorColumn: this.#cursorField ? this.schema.columnOf(this.#cursorField)?.column : undefined,
+      deletePolicy: this.#deletePolicy,
+    });
+  }
+
+  /** Append and overwrite: rows in order, each deletion marker applied where it stands. */
+  async #writeInOrder(rows: Pending[], load: (list: Pending[]) => Promise<void>): Promise<void> {
+    let run: Pending[] = [];
+    for (const row of rows) {
+      if (row.deletedAt === null) {
+        run.push(row);
+        continue;
+      }
+      await load(run);
+      run = [];
+      await this.#applyMarker(row);
+    }
+    await load(run);
+  }
+
+  async #applyMarker(row: Pending): Promise<void> {
+    const table = quoteId(this.schema.options.table);
+    const where = this.#keyFields
+      .map((f) => `${quoteId(this.schema.columnOf(f)!.column)} = ?`)
+      .join(' AND ');
+    const params = this.#keyFields.map(
+      (f) => row.values[this.schema.columns.indexOf(this.schema.columnOf(f)!)] ?? null,
+    );
+    if (this.#deletePolicy === 'hard') {
+      await this.conn.query(`DELETE FROM ${table} WHERE ${where}`, params);
+    } else {
+      await this.conn.query(
+        `UPDATE ${table} SET ${quoteId(METADATA_COLUMNS.deletedAt)} = ? WHERE ${where}`,
+        [row.deletedAt, ...params],
+      );
+    }
+  }
+
+  /** Overwrite: swaps the fresh table in, atomically, and records its column map. */
+  async finish(): Promise<void> {
+    await this.ensureTable();
+    if (this.mode !== 'overwrite') return;
+    const fresh = quoteId(this.schema.options.table);
+    const final = quoteId(this.finalTable);
+    const old = quoteId(tempName('old', this.finalTable));
+    await this.conn.query(`DROP TABLE IF EXISTS ${old}`);
+    const [rows] = await this.conn.query(
+      `SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?`,
+      [this.finalTable],
+    );
+    if ((rows as unknown[]).length > 0) {
+      await this.conn.query(`RENAME TABLE ${final} TO ${old}, ${fresh} TO ${final}`);
+      await this.conn.query(`DROP TABLE ${old}`);
+    } else {
+      await this.conn.query(`RENAME TABLE ${fresh} TO ${final}`);
+    }
+    await this.schema.flushMap();
+  }
+}
+
+function padded(values: (string | null)[], width: number): (string | null)[] {
+  const out = values.slice();
+  while (out.length < width) out.push(null);
+  return out;
+}
+
+/** A work table's name next to its stream table, within MySQL's 64 characters. */
+function tempName(kind: 'tmp' | 'old' | 'stage', table: string): string {
+  return shortenIdentifier(`_tributary_${kind}_${table}`, MYSQL_IDENTIFIERS);
+}
+
+/**
+ * One record per key: the greatest cursor wins (null is smallest), a tie goes to the later
+ * record. Applied before the merge, so the result does not depend on the batch size.
+ */
+export function dedupe<T extends { key: string; cursor: unknown }>(
+  rows: readonly T[],
+  cursorType: LogicalType,
+): T[] {
+  const winners = new Map<string, T>();
+  for (const row of rows) {
+    const held = winners.get(row.key);
+    if (!held || compareCursor(row.cursor, held.cursor, cursorType) >= 0) {
+      winners.delete(row.key);
+      winners.set(row.key, row);
+    }
+  }
+  return [...winners.values()];
+}
+
+function compareCursor(a: unknown, b: unknown, type: LogicalType): number {
+  const aNull = a === null || a === undefined;
+  const bNull = b === null || b === undefined;
+  if (aNull || bNull) return aNull && bNull ? 0 : aNull ? -1 : 1;
+  return compareValues(a, b, type);
+}

@@ -1,0 +1,361 @@
+import {
+  BadRecordError,
+  type CollisionPolicy,
+  ColumnMap,
+  type FieldType,
+  type LogicalType,
+  METADATA_COLUMNS,
+  observedType,
+  SchemaError,
+  type SchemaPolicy,
+  type TraceSchemaChange,
+  valueFits,
+  widen,
+} from '@tributary/core';
+import type { Connection } from 'mysql2/promise';
+import { encodeValue } from './encode.js';
+import { type MappedColumn, readColumnMap, writeColumnMap } from './meta-tables.js';
+import { type ColumnInfo, logicalFromInfo, physicalGap, sqlTypeFor } from './physical.js';
+import { quoteId } from './sql.js';
+
+/** MySQL column names: at most 64 characters, compared without case. */
+export const MYSQL_IDENTIFIERS = { maxLength: 64, unit: 'chars', caseInsensitive: true } as const;
+
+/** One data column of a destination table. */
+export interface Column {
+  field: string;
+  column: string;
+  type: LogicalType;
+  key: boolean;
+  info: ColumnInfo;
+}
+
+/** What a table's stream needs to know to shape it. */
+export interface TableOptions {
+  stream: string;
+  /** Where rows go (for overwrite, the fresh table that is swapped in at the end). */
+  table: string;
+  /** The name the column map is kept under: the final table's. */
+  mapName: string;
+  fields: Map<string, FieldType>;
+  keyFields: string[];
+  /** append_dedup tables get a PRIMARY KEY. */
+  primaryKey: boolean;
+  policy: SchemaPolicy;
+  collision: CollisionPolicy;
+  /** Overwrite keeps map writes until its table is swapped in. */
+  deferMapWrites: boolean;
+}
+
+/** A record's values in column order (text as sent to the server), or a change to make first. */
+export type Check =
+  | { kind: 'row'; values: (string | null)[] }
+  | { kind: 'change'; apply: () => Promise<void> };
+
+const META_SQL = `${quoteId(METADATA_COLUMNS.extractedAt)} DATETIME(6) NULL,
+  ${quoteId(METADATA_COLUMNS.syncId)} BIGINT NULL,
+  ${quoteId(METADATA_COLUMNS.deletedAt)} DATETIME(6) NULL`;
+
+/**
+ * The shape of one destination table and the idempotent DDL that keeps it able to hold the
+ * records. MySQL commits on every DDL statement, so changes happen before any data of the
+ * batch is written; the caller checks each record and applies the change it asks for.
+ */
+export class TableSchema {
+  readonly columns: Column[] = [];
+  readonly #byField = new Map<string, Column>();
+  readonly changes: TraceSchemaChange[] = [];
+  readonly #pendingMap: MappedColumn[] = [];
+  #exists = false;
+  #map!: ColumnMap;
+  #known: MappedColumn[] = [];
+
+  constructor(
+    private readonly conn: Connection,
+    readonly options: TableOptions,
+  ) {}
+
+  get exists(): boolean {
+    return this.#exists;
+  }
+
+  /** Reads the table's columns and its column map from the database. */
+  async load(): Promise<void> {
+    const o = this.options;
+    this.#known = await readColumnMap(this.conn, o.mapName);
+    const reserved = Object.values(METADATA_COLUMNS);
+    this.#map = new ColumnMap(
+      MYSQL_IDENTIFIERS,
+      o.collision,
+      this.#known.map((m) => [m.field, m.column]),
+      reserved,
+    );
+    const infos = await this.#readInfo();
+    this.#exists = infos.size > 0;
+    if (!this.#exists) return;
+    const typeOf = new Map(this.#known.map((m) => [m.field, m.type]));
+    // Fields the table already has a column for, mapped or (for a table made elsewhere) not.
+    const candidates = [...new Set([...this.#known.map((m) => m.field), ...o.fields.keys()])];
+    for (const field of candidates) {
+      const column = this.#known.find((m) => m.field === field)?.column ?? field;
+      const info = infos.get(column.toLowerCase());
+      if (!info) continue;
+      this.#map.columnFor(field);
+      const declared = o.fields.get(field)?.type;
+      const mapped = typeOf.get(field);
+      const type =
+        mapped && sameFamily(mapped, info) ? mapped : logicalFromInfo(info, mapped ?? declared);
+      this.#add({ field, column, type, key: o.keyFields.includes(field), info });
+    }
+  }
+
+  async #readInfo(): Promise<Map<string, ColumnInfo>> {
+    const [rows] = await this.conn.query(
+      `SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, CHARACTER_MAXIMUM_LENGTH AS charMax,
+        NUMERIC_PRECISION AS numPrecision, NUMERIC_SCALE AS numScale,
+        CHARACTER_SET_NAME AS charset
+        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
+        ORDER BY ORDINAL_POSITION`,
+      [this.options.table],
+    );
+    const out = new Map<string, ColumnInfo>();
+    for (const r of rows as Array<Record<string, unknown>>) {
+      const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+      const name = String(r.name);
+      out.set(name.toLowerCase(), {
+        name,
+        dataType: String(r.dataType).toLowerCase(),
+        charMax: num(r.charMax),
+        precision: num(r.numPrecision),
+        scale: num(r.numScale),
+        charset: r.charset === null ? null : String(r.charset),
+      });
+    }
+    return out;
+  }
+
+  #add(column: Column): void {
+    this.columns.push(column);
+    this.#byField.set(column.field, column);
+  }
+
+  /** Creates the table from the catalog's fields; `sample` sizes decimals and key columns. */
+  async create(sample: Record<string, unknown> = {}): Promise<void> {
+    const o = this.options;
+    const fields = [...o.fields.keys()].filter((f) => f !== '_deleted');
+    for (const key of o.keyFields) if (!fields.includes(key)) fields.push(key);
+    this.#map.assignAll(fields);
+    const defs: string[] = [];
+    const planned: Array<Omit<Column, 'info'>> = [];
+    for (const field of fields) {
+      const column = this.#map.columnFor(field);
+      const type = o.fields.get(field)?.type ?? observedType(sample[field], 'string');
+      const key = o.keyFields.includes(field);
+      const text = encodeValue(sample[field], type) ?? undefined;
+      const nullability = key && o.primaryKey ? 'NOT NULL' : 'NULL';
+      defs.push(`${quoteId(column)} ${sqlTypeFor(type, key, text)} ${nullability}`);
+      planned.push({ field, column, type, key });
+    }
+    const pk = o.primaryKey
+      ? `,\n  PRIMARY KEY (${o.keyFields.map((f) => quoteId(this.#map.columnFor(f))).join(', ')})`
+      : '';
+    await this.conn.query(
+      `CREATE TABLE IF NOT EXISTS ${quoteId(o.table)} (
+        ${[...defs, META_SQL].join(',\n  ')}${pk}
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    );
+    const infos = await this.#readInfo();
+    for (const p of planned) {
+      const info = infos.get(p.column.toLowerCase());
+      if (info) this.#add({ ...p, info });
+    }
+    this.#exists = true;
+    await this.#recordMap(planned.map((p) => ({ field: p.field, column: p.column, type: p.type })));
+  }
+
+  async #recordMap(columns: MappedColumn[]): Promise<void> {
+    if (this.options.deferMapWrites) this.#pendingMap.push(...columns);
+    else await writeColumnMap(this.conn, this.options.mapName, columns);
+  }
+
+  /** Writes the map entries an overwrite kept back, once its table is the real one. */
+  async flushMap(): Promise<void> {
+    await writeColumnMap(this.conn, this.options.mapName, this.#pendingMap.splice(0));
+  }
+
+  /**
+   * Checks one record against the table: its values when every value fits, else the first
+   * change it needs (under `freeze`, a SchemaError instead). Throws BadRecordError for a
+   * value no column of its kind can hold.
+   */
+  check(data: Record<string, unknown>, recordKey: string): Check {
+    const values: (string | null)[] = new Array(this.columns.length).fill(null);
+    for (const field in data) {
+      if (field === '_deleted') continue;
+      const value = data[field];
+      const col = this.#byField.get(field);
+      if (!col) {
+        if (value === null || value === undefined) continue;
+        return this.#addColumn(field, value, recordKey);
+      }
+      if (value === null || value === undefined) continue;
+      let type = col.type;
+      if (!valueFits(value, type)) {
+        const wider = widen(type, observedType(value, type));
+        if (wider !== type) return this.#retype(col, wider, value, recordKey);
+        type = col.type;
+      }
+      const text = encodeValue(value, type);
+      if (text === null) continue;
+      const gap = physicalGap(col.info, type, col.key, text);
+      if (gap) return this.#resize(col, gap.reason, gap.widerSql, value, recordKey);
+      values[this.columns.indexOf(col)] = text;
+    }
+    return { kind: 'row', values };
+  }
+
+  #freeze(message: string, context: Record<string, unknown>): never {
+    throw new SchemaError(`${message} (schema_policy: freeze)`, {
+      stream: this.options.stream,
+      ...context,
+    });
+  }
+
+  #addColumn(field: string, value: unknown, recordKey: string): Check {
+    const o = this.options;
+    const declared = o.fields.get(field)?.type;
+    const type = declared && valueFits(value, declared) ? declared : observedType(value, 'string');
+    if (o.policy === 'freeze') {
+      this.#freeze(
+        `stream '${o.stream}': field '${field}' has no column in table '${o.table}'; ` +
+          `record ${recordKey} has ${type} value ${JSON.stringify(value)}`,
+        { field, recordKey, toType: type, value },
+      );
+    }
+    return {
+      kind: 'change',
+      apply: async () => {
+        const column = this.#map.columnFor(field);
+        const sql = sqlTypeFor(type, false, encodeValue(value, type) ?? undefined);
+        const infos = await this.#readInfo();
+        if (!infos.has(column.toLowerCase())) {
+          await this.conn.query(
+            `ALTER TABLE ${quoteId(o.table)} ADD COLUMN ${quoteId(column)} ${sql} NULL`,
+          );
+        }
+        const info = (await this.#readInfo()).get(column.toLowerCase())!;
+        this.#add({ field, column, type, key: false, info });
+        await this.#recordMap([{ field, column, type }]);
+        this.changes.push({
+          stream_descriptor: { name: o.stream },
+          change: 'column_added',
+          field,
+          column,
+          to_type: type,
+        });
+      },
+    };
+  }
+
+  #retype(col: Column, wider: LogicalType, value: unknown, recordKey: string): Check {
+    const o = this.options;
+    const incoming = observedType(value, col.type);
+    if (o.policy === 'freeze') {
+      this.#freeze(
+        `stream '${o.stream}': column '${col.column}' (field '${col.field}') is ${col.type}, ` +
+          `record ${recordKey} has ${incoming} value ${JSON.stringify(value)}`,
+        {
+          field: col.field,
+          column: col.column,
+          recordKey,
+          fromType: col.type,
+          toType: incoming,
+          value,
+        },
+      );
+    }
+    const sql = sqlTypeFor(wider, col.key, encodeValue(value, wider) ?? undefined);
+    return {
+      kind: 'change',
+      apply: () => this.#modify(col, sql, col.type, wider),
+    };
+  }
+
+  #resize(
+    col: Column,
+    reason: string,
+    widerSql: string | undefined,
+    value: unknown,
+    recordKey: string,
+  ): Check {
+    const o = this.options;
+    const context = { field: col.field, column: col.column, recordKey, reason };
+    if (widerSql === undefined) {
+      throw new BadRecordError(
+        `stream '${o.stream}': table '${o.table}' column '${col.column}' cannot hold the ` +
+          `value of record ${recordKey}: ${reason}`,
+        { stream: o.stream, ...context },
+      );
+    }
+    if (o.policy === 'freeze') {
+      this.#freeze(
+        `stream '${o.stream}': table '${o.table}' column '${col.column}' cannot hold the ` +
+          `value of record ${recordKey}: ${reason}; it would need ${widerSql}`,
+        { ...context, value },
+      );
+    }
+    return { kind: 'change', apply: () => this.#modify(col, widerSql, col.type, col.type) };
+  }
+
+  async #modify(col: Column, sql: string, from: LogicalType, to: LogicalType): Promise<void> {
+    const o = this.options;
+    const nullability = col.key && o.primaryKey ? 'NOT NULL' : 'NULL';
+    const before = describeInfo(col.info);
+    await this.conn.query(
+      `ALTER TABLE ${quoteId(o.table)} MODIFY COLUMN ${quoteId(col.column)} ${sql} ${nullability}`,
+    );
+    col.info = (await this.#readInfo()).get(col.column.toLowerCase()) ?? col.info;
+    col.type = to;
+    if (from !== to) await this.#recordMap([{ field: col.field, column: col.column, type: to }]);
+    this.changes.push({
+      stream_descriptor: { name: o.stream },
+      change: 'column_widened',
+      field: col.field,
+      column: col.column,
+      from_type: from === to ? before : from,
+      to_type: from === to ? describeInfo(col.info) : to,
+    });
+  }
+
+  /** The column of a field, if the table has one. */
+  columnOf(field: string): Column | undefined {
+    return this.#byField.get(field);
+  }
+}
+
+function describeInfo(info: ColumnInfo): string {
+  if (info.dataType === 'decimal') return `decimal(${info.precision},${info.scale})`;
+  if (info.dataType === 'varchar') return `varchar(${info.charMax}) ${info.charset ?? ''}`.trim();
+  return `${info.dataType}${info.charset ? ` ${info.charset}` : ''}`;
+}
+
+const FAMILIES: Partial<Record<LogicalType, string[]>> = {
+  boolean: ['tinyint'],
+  integer: ['bigint', 'int', 'mediumint', 'smallint', 'tinyint'],
+  big_integer: ['decimal'],
+  decimal: ['decimal'],
+  number: ['double', 'float'],
+  date: ['date'],
+  timestamp_tz: ['datetime', 'timestamp'],
+  timestamp: ['datetime', 'timestamp'],
+  time: ['time'],
+};
+
+/** Whether a mapped logical type still matches the column (a crash may sit between them). */
+function sameFamily(type: LogicalType, info: ColumnInfo): boolean {
+  const family = FAMILIES[type];
+  if (family) return family.includes(info.dataType);
+  return !['bigint', 'int', 'decimal', 'double', 'date', 'datetime', 'time'].includes(
+    info.dataType,
+  );
+}
