@@ -26,6 +26,7 @@ export interface FileStreamState {
 export class CursorTracker {
   private readonly from: unknown;
   private readonly sentAtFrom: ReadonlySet<string>;
+  private readonly allSentAtFrom: boolean;
   private max: unknown;
   private keysAtMax: Set<string>;
   /** False once a record's cursor was below an earlier one's. */
@@ -39,7 +40,10 @@ export class CursorTracker {
   ) {
     const state = (saved ?? {}) as Partial<FileStreamState>;
     this.from = coerceCursor(state.cursor ?? null, type);
-    this.sentAtFrom = new Set(Array.isArray(state.keys_at_cursor) ? state.keys_at_cursor : []);
+    // A state without keys (an older one, or one written by hand) covers every record at its
+    // cursor: only greater values are sent.
+    this.allSentAtFrom = !Array.isArray(state.keys_at_cursor);
+    this.sentAtFrom = new Set(this.allSentAtFrom ? [] : state.keys_at_cursor);
     this.max = this.from;
     this.keysAtMax = new Set(this.sentAtFrom);
   }
@@ -54,7 +58,9 @@ export class CursorTracker {
     if (this.from !== null && this.from !== undefined) {
       const vsFrom = compareValues(nested, this.from, this.type);
       if (vsFrom < 0) return false;
-      if (vsFrom === 0 && this.sentAtFrom.has(this.keyOf(data))) return false;
+      if (vsFrom === 0 && (this.allSentAtFrom || this.sentAtFrom.has(this.keyOf(data)))) {
+        return false;
+      }
     }
     this.track(nested, data);
     return true;

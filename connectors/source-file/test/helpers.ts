@@ -74,7 +74,9 @@ export function states(messages: Message[]): StateMessage[] {
 }
 
 export function cursors(messages: Message[]): unknown[] {
-  return states(messages).map((s) => (s.stream?.stream_state as { cursor?: unknown }).cursor);
+  return states(messages).map(
+    (s) => (s.stream?.stream_state as { cursor?: unknown } | undefined)?.cursor,
+  );
 }
 
 /** Config of one stream reading one path. */
