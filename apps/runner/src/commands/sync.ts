@@ -1,0 +1,80 @@
+import { CancelledError } from '@tributary/core';
+import {
+  EngineEmitter,
+  findSync,
+  loadConfig,
+  runSync,
+  SqliteStateStore,
+  type SyncResult,
+} from '@tributary/engine';
+import { COMMON, configFile, parse } from '../args.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { SYNC_HELP } from '../help.js';
+import { printBug } from '../main.js';
+import { createReporter } from '../render/reporter.js';
+
+/** `tributary sync [file]`: runs every sync of the file, or the one named by --sync. */
+export async function syncCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    ...COMMON,
+    sync: { type: 'string' },
+    streams: { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(SYNC_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+  const file = configFile(values.file, positionals[0]);
+  const config = loadConfig(file);
+  const syncs = values.sync === undefined ? config.syncs : [findSync(config, values.sync)];
+  const streams = values.streams
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (streams && syncs.length > 1) throw new UsageError('--streams needs --sync');
+
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    // A second Ctrl-C means "now": leave without waiting for the rollback.
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    controller.abort(new CancelledError('cancelled by Ctrl-C'));
+  };
+  process.on('SIGINT', onSigint);
+
+  const store = new SqliteStateStore(config.statePath);
+  const events = new EngineEmitter();
+  const reporter = createReporter(events, {
+    json: values.json === true,
+    verbose: values.verbose === true,
+    tty: process.stderr.isTTY === true && values.json !== true,
+  });
+  const results: SyncResult[] = [];
+  try {
+    for (const sync of syncs) {
+      if (controller.signal.aborted) break;
+      const result = await runSync({
+        sync,
+        store,
+        events,
+        signal: controller.signal,
+        file,
+        at: `syncs[${config.syncs.indexOf(sync)}]`,
+        secrets: config.secrets,
+        resolveFrom: [import.meta.url],
+        ...(streams ? { streams } : {}),
+      });
+      results.push(result);
+      reporter.finished(result);
+      if (result.error?.code === 'internal' && !values.json) printBug(result.cause);
+    }
+  } finally {
+    reporter.close();
+    process.off('SIGINT', onSigint);
+    await store.close();
+  }
+  if (interrupted || results.some((r) => r.status === 'cancelled')) return EXIT.interrupted;
+  return results.every((r) => r.status === 'succeeded') ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,2 @@
+export { EXIT, UsageError } from './exit-codes.js';
+export { main } from './main.js';

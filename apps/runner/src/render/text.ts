@@ -1,0 +1,96 @@
+import type { EngineEmitter, EngineEvents, SyncResult } from '@tributary/engine';
+import { type Reporter, shows } from './reporter.js';
+import { seconds, summaryTable } from './table.js';
+
+type Progress = Parameters<EngineEvents['stream:progress']>[0];
+
+/**
+ * Human output. On a terminal, one live line per stream (records, records/s, elapsed) redrawn
+ * in place on stderr; elsewhere, plain lines. Either way the summary table goes to stdout.
+ */
+export class TextReporter implements Reporter {
+  private readonly off: Array<() => void> = [];
+  private readonly live = new Map<string, Progress>();
+  private drawn = 0;
+
+  constructor(
+    private readonly events: EngineEmitter,
+    private readonly verbose: boolean,
+    private readonly tty: boolean,
+  ) {
+    this.on('sync:start', (e) => {
+      this.live.clear();
+      this.drawn = 0;
+      this.say(`sync ${e.sync}: run ${e.runId}, streams ${e.streams.join(', ')}`);
+    });
+    this.on('stream:progress', (e) => {
+      this.live.set(e.stream, e);
+      if (this.tty) this.redraw();
+    });
+    this.on('state:committed', (e) => {
+      if (!this.tty) this.say(`  ${e.stream}: state committed (${e.committed} records)`);
+    });
+    this.on('schema:change', (e) => {
+      this.say(
+        `  ${e.stream}: ${e.change.replace('_', ' ')} ${e.column} (${e.fromType ?? 'new'} → ${e.toType})`,
+      );
+    });
+    this.on('record:rejected', (e) => {
+      const key = e.recordKey ? ` ${e.recordKey}` : '';
+      this.say(
+        `  ${e.stream}: ${e.policy === 'skip' ? 'skipped' : 'rejected'} record${key}: ${e.reason}`,
+      );
+    });
+    this.on('log', (e) => {
+      if (!shows(e.level, this.verbose)) return;
+      if (e.level === 'warn' && e.message.startsWith('skipped a record')) return;
+      this.say(`  ${e.level} [${e.component}] ${e.message}`);
+    });
+    this.on('sync:failed', (e) => {
+      this.say(`sync ${e.sync} ${e.status}: ${e.message}`);
+    });
+  }
+
+  private on<K extends keyof EngineEvents>(name: K, listener: EngineEvents[K]): void {
+    this.events.on(name, listener as never);
+    this.off.push(() => this.events.off(name, listener as never));
+  }
+
+  /** A line above the live block: clear the block, print, draw it again. */
+  private say(text: string): void {
+    this.clear();
+    process.stderr.write(`${text}\n`);
+    if (this.tty) this.redraw();
+  }
+
+  private clear(): void {
+    if (!this.tty || this.drawn === 0) return;
+    process.stderr.write(`\x1b[${this.drawn}F\x1b[J`);
+    this.drawn = 0;
+  }
+
+  private redraw(): void {
+    this.clear();
+    for (const p of this.live.values()) {
+      process.stderr.write(
+        `  ${p.stream}: ${p.records} records, ${p.recordsPerSecond} records/s, ${seconds(p.elapsedMs)}\n`,
+      );
+    }
+    this.drawn = this.live.size;
+  }
+
+  finished(result: SyncResult): void {
+    this.clear();
+    this.live.clear();
+    process.stdout.write(`${summaryTable(result.streams)}\n`);
+    const verdict = result.status === 'succeeded' ? 'succeeded' : result.status;
+    process.stdout.write(
+      `sync ${result.sync} ${verdict} in ${seconds(result.elapsedMs)} (run ${result.runId})\n`,
+    );
+  }
+
+  close(): void {
+    this.clear();
+    for (const off of this.off) off();
+  }
+}
