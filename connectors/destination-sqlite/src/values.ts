@@ -1,0 +1,116 @@
+import {
+  asText,
+  BASE64_TEXT,
+  compareValues,
+  DECIMAL_TEXT,
+  formatInstantUtc,
+  INTEGER_TEXT,
+  isDateText,
+  type LogicalType,
+  parseTimestamp,
+  TIME_TEXT,
+} from '@tributary/core';
+
+/** What better-sqlite3 binds: a SQLite value. */
+export type SqlValue = number | bigint | string | null;
+
+/** Returned by an encoder for a value its column type cannot hold (core's `valueFits` is false). */
+export const NO_FIT: unique symbol = Symbol('no-fit');
+
+/** Turns a non-null JSON value into the SQLite value of a column of one logical type. */
+export type Encoder = (value: unknown) => SqlValue | typeof NO_FIT;
+
+/**
+ * How each logical type is stored. Exact types never pass through a float: big_integer and
+ * decimal are TEXT ("12.00" keeps its scale, 2^64+1 its digits). Timestamps are stored as
+ * normalized UTC text with microseconds (`2024-07-02T12:00:00.000000Z`; without offset the
+ * same without `Z`), so plain text order is instant order and `=` finds equal instants.
+ */
+export function sqliteTypeOf(type: LogicalType): 'INTEGER' | 'REAL' | 'TEXT' {
+  switch (type) {
+    case 'boolean':
+    case 'integer':
+      return 'INTEGER';
+    case 'number':
+      return 'REAL';
+    default:
+      return 'TEXT';
+  }
+}
+
+const textIf =
+  (test: (text: string) => boolean): Encoder =>
+  (v) =>
+    typeof v === 'string' && test(v) ? v : NO_FIT;
+
+/** A timestamp with an offset as UTC text; `undefined` when the text is not one. */
+export function encodeTimestampTz(text: string): string | undefined {
+  const parsed = parseTimestamp(text);
+  return parsed?.hasOffset ? formatInstantUtc(parsed.epochNanos) : undefined;
+}
+
+function encodeTimestamp(text: string): string | undefined {
+  const parsed = parseTimestamp(text);
+  return parsed && !parsed.hasOffset ? formatInstantUtc(parsed.epochNanos).slice(0, -1) : undefined;
+}
+
+const ENCODERS: Record<LogicalType, Encoder> = {
+  boolean: (v) => (typeof v === 'boolean' ? (v ? 1 : 0) : NO_FIT),
+  integer: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : NO_FIT),
+  big_integer: (v) => {
+    if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : NO_FIT;
+    return typeof v === 'string' && INTEGER_TEXT.test(v) ? v : NO_FIT;
+  },
+  decimal: (v) => {
+    if (typeof v === 'number') return Number.isFinite(v) ? String(v) : NO_FIT;
+    return typeof v === 'string' && DECIMAL_TEXT.test(v) ? v : NO_FIT;
+  },
+  number: (v) => (typeof v === 'number' ? v : NO_FIT),
+  date: textIf(isDateText),
+  timestamp_tz: (v) => (typeof v === 'string' ? (encodeTimestampTz(v) ?? NO_FIT) : NO_FIT),
+  timestamp: (v) => (typeof v === 'string' ? (encodeTimestamp(v) ?? NO_FIT) : NO_FIT),
+  time: textIf((t) => TIME_TEXT.test(t)),
+  // core's widen turns any clash into `string`, so a string column takes every value as text.
+  string: (v) => (typeof v === 'string' ? v : asText(v)),
+  bytes: textIf((t) => BASE64_TEXT.test(t)),
+  object: (v) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? JSON.stringify(v) : NO_FIT,
+  array: (v) => (Array.isArray(v) ? JSON.stringify(v) : NO_FIT),
+  json: (v) => JSON.stringify(v),
+};
+
+/** The encoder of a logical type. */
+export function encoderFor(type: LogicalType): Encoder {
+  return ENCODERS[type];
+}
+
+/** Reads a stored SQLite value back into the JSON value it was made from. */
+export function decodeStored(value: unknown, type: LogicalType): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'boolean':
+      return Number(value) !== 0;
+    case 'object':
+    case 'array':
+    case 'json':
+      return typeof value === 'string' ? JSON.parse(value) : value;
+    default:
+      return typeof value === 'bigint' ? value.toString() : value;
+  }
+}
+
+/**
+ * Re-encodes a stored value for a wider column type; core's `widen` guarantees every value
+ * of the old type has a form in the new one (text at worst), so nothing is lost.
+ */
+export function convertStored(value: unknown, from: LogicalType, to: LogicalType): SqlValue {
+  const decoded = decodeStored(value, from);
+  if (decoded === null) return null;
+  const encoded = ENCODERS[to](decoded);
+  return encoded === NO_FIT ? asText(decoded) : encoded;
+}
+
+/** Orders two stored values of one logical type with core's `compareValues`. */
+export function compareStored(a: unknown, b: unknown, type: LogicalType): number {
+  return compareValues(decodeStored(a, type), decodeStored(b, type), type);
+}

@@ -1,0 +1,111 @@
+import {
+  type ConfiguredCatalog,
+  type ConnectorContext,
+  DestinationError,
+  type Message,
+  type RecordMessage,
+  type StateMessage,
+  stateKind,
+  streamKey,
+  throwIfAborted,
+} from '@tributary/core';
+import type { SqliteConfig } from './config.js';
+import { type Db, databasePath, ensureSystemTables, openDatabase } from './database.js';
+import { saveState, stateKeyOf } from './state-store.js';
+import { StreamWriter } from './stream-writer.js';
+
+/**
+ * The write loop. One transaction runs from one STATE to the next: records are written into
+ * it as they come, and the STATE is stored in `_tributary_state` and committed with them,
+ * then yielded back (with the TRACE messages of that transaction before it). When the input
+ * throws, the open transaction is rolled back and the error rethrown: nothing uncovered lands.
+ *
+ * Overwrite streams load into a staging table; their STATEs are held back and stored in
+ * the transaction that swaps the new table in after the input ended normally, so a failed
+ * run leaves both the old table and the old state as they were.
+ */
+export async function* writeMessages(
+  config: SqliteConfig,
+  catalog: ConfiguredCatalog,
+  messages: AsyncIterable<Message>,
+  ctx: ConnectorContext,
+): AsyncGenerator<Message> {
+  const db = openDatabase(config);
+  const traces: Message[] = [];
+  const held: StateMessage[] = [];
+  try {
+    const writers = openWriters(db, config, catalog, traces);
+    const overwrite = new Set(
+      [...writers].filter(([, w]) => w.mode === 'overwrite').map(([key]) => key),
+    );
+    for await (const message of messages) {
+      throwIfAborted(ctx.signal);
+      if (message.type === 'RECORD') {
+        writerOf(writers, message.record).accept(message.record);
+      } else if (message.type === 'STATE') {
+        for (const writer of writers.values()) writer.flush();
+        const state = message.state;
+        const key = stateKeyOf(state);
+        const deferred = stateKind(state) === 'STREAM' ? overwrite.has(key) : overwrite.size > 0;
+        if (deferred) held.push(state);
+        else {
+          begin(db);
+          saveState(db, state);
+        }
+        if (db.inTransaction) db.exec('COMMIT');
+        yield* traces.splice(0);
+        if (!deferred) yield message;
+      }
+    }
+    begin(db);
+    for (const writer of writers.values()) writer.finish();
+    for (const state of held) saveState(db, state);
+    db.exec('COMMIT');
+    yield* traces.splice(0);
+    for (const state of held) yield { type: 'STATE', state };
+    ctx.logger.debug('sqlite destination: input ended, everything committed', {
+      path: databasePath(config),
+    });
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    db.close();
+  }
+}
+
+function begin(db: Db): void {
+  if (!db.inTransaction) db.exec('BEGIN');
+}
+
+/** A writer per configured stream; every table exists (empty if need be) before any record. */
+function openWriters(
+  db: Db,
+  config: SqliteConfig,
+  catalog: ConfiguredCatalog,
+  traces: Message[],
+): Map<string, StreamWriter> {
+  const context = {
+    db,
+    path: databasePath(config),
+    identifierCollision: config.identifier_collision,
+    rowsPerStatement: config.rows_per_statement,
+    traces,
+  };
+  const writers = new Map<string, StreamWriter>();
+  db.transaction(() => {
+    ensureSystemTables(db);
+    for (const stream of catalog.streams) {
+      writers.set(streamKey(stream.stream), new StreamWriter(context, stream));
+    }
+  })();
+  return writers;
+}
+
+function writerOf(writers: Map<string, StreamWriter>, record: RecordMessage): StreamWriter {
+  const key = streamKey({ name: record.stream, namespace: record.namespace });
+  const writer = writers.get(key);
+  if (writer) return writer;
+  throw new DestinationError(
+    `a record of stream '${key}', which the configured catalog does not hold`,
+    { stream: record.stream },
+  );
+}
