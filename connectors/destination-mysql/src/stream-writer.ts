@@ -7,6 +7,7 @@ import {
   type DestinationSyncMode,
   fieldsOf,
   isDeletion,
+  type Logger,
   type LogicalType,
   METADATA_COLUMNS,
   type Message,
@@ -93,6 +94,7 @@ export class StreamWriter {
     private readonly loader: Loader,
     readonly configured: ConfiguredStream,
     config: MysqlConfig,
+    logger: Logger,
   ) {
     const stream = configured.stream;
     this.name = stream.name;
@@ -124,6 +126,7 @@ export class StreamWriter {
       policy: options.schemaPolicy,
       collision: config.identifier_collision,
       deferMapWrites: overwrite,
+      onDdl: (sql) => logger.debug('ddl', { component: 'destination-mysql', sql }),
     });
   }
 

@@ -45,6 +45,8 @@ export interface TableOptions {
   collision: CollisionPolicy;
   /** Overwrite keeps map writes until its table is swapped in. */
   deferMapWrites: boolean;
+  /** Told every DDL statement before it runs (a debug event, so tests can count them). */
+  onDdl: (sql: string) => void;
 }
 
 /** A record's values in column order (text as sent to the server), or a change to make first. */
@@ -159,7 +161,7 @@ export class TableSchema {
     const pk = o.primaryKey
       ? `,\n  PRIMARY KEY (${o.keyFields.map((f) => quoteId(this.#map.columnFor(f))).join(', ')})`
       : '';
-    await this.conn.query(
+    await this.#ddl(
       `CREATE TABLE IF NOT EXISTS ${quoteId(o.table)} (
         ${[...defs, META_SQL].join(',\n  ')}${pk}
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
@@ -239,7 +241,7 @@ export class TableSchema {
         const sql = sqlTypeFor(type, false, encodeValue(value, type) ?? undefined);
         const infos = await this.#readInfo();
         if (!infos.has(column.toLowerCase())) {
-          await this.conn.query(
+          await this.#ddl(
             `ALTER TABLE ${quoteId(o.table)} ADD COLUMN ${quoteId(column)} ${sql} NULL`,
           );
         }
@@ -311,7 +313,7 @@ export class TableSchema {
     const o = this.options;
     const nullability = col.key && o.primaryKey ? 'NOT NULL' : 'NULL';
     const before = describeInfo(col.info);
-    await this.conn.query(
+    await this.#ddl(
       `ALTER TABLE ${quoteId(o.table)} MODIFY COLUMN ${quoteId(col.column)} ${sql} ${nullability}`,
     );
     col.info = (await this.#readInfo()).get(col.column.toLowerCase()) ?? col.info;
@@ -325,6 +327,11 @@ export class TableSchema {
       from_type: from === to ? before : from,
       to_type: from === to ? describeInfo(col.info) : to,
     });
+  }
+
+  async #ddl(sql: string): Promise<void> {
+    this.options.onDdl(sql);
+    await this.conn.query(sql);
   }
 
   /** The column of a field, if the table has one. */

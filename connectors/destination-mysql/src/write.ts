@@ -35,7 +35,7 @@ export async function* writeMessages(
     );
     const writers = new Map<string, StreamWriter>();
     for (const configured of catalog.streams) {
-      const writer = new StreamWriter(conn, loader, configured, config);
+      const writer = new StreamWriter(conn, loader, configured, config, ctx.logger);
       await writer.start();
       writers.set(writer.key, writer);
     }

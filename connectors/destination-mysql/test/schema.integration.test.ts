@@ -1,0 +1,198 @@
+import { SchemaError } from '@tributary/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, serverUp, type TestDatabase } from './helpers/db.js';
+import { catalogOf, records, runWrite, stateOf, stream, traces } from './helpers/run.js';
+
+const tickets = (policy: 'evolve' | 'freeze') =>
+  catalogOf(
+    stream(
+      'tickets',
+      { id: { type: 'integer' }, title: { type: ['integer', 'null'] } },
+      { primary_key: [['id']], schema_policy: policy },
+    ),
+  );
+
+describe.skipIf(!serverUp)('schema evolution (MySQL)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('BR-06: widens an integer column to text, converting the values exactly', async () => {
+    const config = { ...db.config, table_prefix: 'evolve_' };
+    const run1 = await runWrite(config, tickets('evolve'), [
+      ...records('tickets', [
+        { id: 1, title: 101 },
+        { id: 2, title: null },
+      ]),
+      stateOf('tickets', { cursor: 2 }, 1),
+    ]);
+    expect(run1.error).toBeUndefined();
+    const [type1] = await db.rows(
+      `SELECT DATA_TYPE AS t FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'evolve_tickets' AND COLUMN_NAME = 'title'`,
+    );
+    expect(type1).toEqual({ t: 'bigint' });
+
+    const run2 = await runWrite(config, tickets('evolve'), [
+      ...records('tickets', [
+        { id: 3, title: 'Quarterly plan' },
+        { id: 4, title: null },
+      ]),
+      stateOf('tickets', { cursor: 4 }, 2),
+    ]);
+    expect(run2.error).toBeUndefined();
+    const [type2] = await db.rows(
+      `SELECT DATA_TYPE AS t FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'evolve_tickets' AND COLUMN_NAME = 'title'`,
+    );
+    expect(type2).toEqual({ t: 'text' });
+    expect(await db.rows('SELECT id, title FROM evolve_tickets ORDER BY id')).toEqual([
+      { id: '1', title: '101' },
+      { id: '2', title: null },
+      { id: '3', title: 'Quarterly plan' },
+      { id: '4', title: null },
+    ]);
+    const change = traces(run2.out, 'SCHEMA_CHANGE')[0]?.schema_change;
+    expect(change).toMatchObject({
+      change: 'column_widened',
+      column: 'title',
+      from_type: 'integer',
+      to_type: 'string',
+    });
+  });
+
+  it('BR-06: freeze fails before writing, naming stream, column, types and record id=3', async () => {
+    const config = { ...db.config, table_prefix: 'freeze_' };
+    await runWrite(config, tickets('freeze'), [
+      ...records('tickets', [
+        { id: 1, title: 101 },
+        { id: 2, title: null },
+      ]),
+      stateOf('tickets', { cursor: 2 }, 1),
+    ]);
+    const run2 = await runWrite(config, tickets('freeze'), [
+      ...records('tickets', [
+        { id: 3, title: 'Quarterly plan' },
+        { id: 4, title: null },
+      ]),
+      stateOf('tickets', { cursor: 4 }, 2),
+    ]);
+    expect(run2.error).toBeInstanceOf(SchemaError);
+    const message = (run2.error as Error).message;
+    for (const part of ['tickets', "'title'", 'integer', 'string', 'id=3', '"Quarterly plan"']) {
+      expect(message).toContain(part);
+    }
+    expect(message).not.toContain('id=4');
+    expect(await db.rows('SELECT id, title FROM freeze_tickets ORDER BY id')).toEqual([
+      { id: '1', title: '101' },
+      { id: '2', title: null },
+    ]);
+  });
+
+  it('BR-06: one batch with 101 and "Quarterly plan" ends as text', async () => {
+    const config = { ...db.config, table_prefix: 'mixed_' };
+    const run = await runWrite(config, tickets('evolve'), [
+      ...records('tickets', [
+        { id: 1, title: 101 },
+        { id: 3, title: 'Quarterly plan' },
+      ]),
+    ]);
+    expect(run.error).toBeUndefined();
+    expect(await db.rows('SELECT id, title FROM mixed_tickets ORDER BY id')).toEqual([
+      { id: '1', title: '101' },
+      { id: '3', title: 'Quarterly plan' },
+    ]);
+  });
+
+  it('BR-20: a new field adds a nullable tier column and keeps every value', async () => {
+    const config = db.config;
+    const accounts = (withTier: boolean) =>
+      catalogOf(
+        stream(
+          'accounts',
+          {
+            id: { type: 'integer' },
+            name: { type: ['string', 'null'] },
+            ...(withTier ? { tier: { type: ['string', 'null'] } } : {}),
+            updated_at: { type: 'string', format: 'date-time' },
+          },
+          {
+            primary_key: [['id']],
+            cursor_field: ['updated_at'],
+            destination_sync_mode: 'append_dedup',
+          },
+        ),
+      );
+    await runWrite(config, accounts(false), [
+      ...records('accounts', [{ id: 1, name: 'Acme', updated_at: '2024-04-01T10:00:00Z' }]),
+      stateOf('accounts', { cursor: '2024-04-01T10:00:00Z' }, 1),
+    ]);
+    const run2 = await runWrite(config, accounts(true), [
+      ...records('accounts', [
+        { id: 2, name: 'Birch', updated_at: '2024-04-02T09:00:00Z', tier: 'gold' },
+        { id: 1, name: 'Acme', updated_at: '2024-04-02T10:00:00Z', tier: 'silver' },
+      ]),
+      stateOf('accounts', { cursor: '2024-04-02T10:00:00Z' }, 2),
+    ]);
+    expect(run2.error).toBeUndefined();
+    expect(await db.rows('SELECT id, name, tier FROM accounts ORDER BY id')).toEqual([
+      { id: '1', name: 'Acme', tier: 'silver' },
+      { id: '2', name: 'Birch', tier: 'gold' },
+    ]);
+    const [tier] = await db.rows(
+      `SELECT DATA_TYPE AS t, IS_NULLABLE AS n FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'accounts' AND COLUMN_NAME = 'tier'`,
+    );
+    expect(tier).toEqual({ t: 'text', n: 'YES' });
+    expect(traces(run2.out, 'SCHEMA_CHANGE').map((t) => t.schema_change)).toEqual([
+      {
+        stream_descriptor: { name: 'accounts' },
+        change: 'column_added',
+        field: 'tier',
+        column: 'tier',
+        to_type: 'string',
+      },
+    ]);
+  });
+
+  it('widens a 3-byte charset column for an emoji under evolve; freeze names the reason', async () => {
+    await db.conn.query(
+      `CREATE TABLE notes (id BIGINT, body VARCHAR(20) CHARACTER SET utf8mb3,
+        _tributary_extracted_at DATETIME(6), _tributary_sync_id BIGINT,
+        _tributary_deleted_at DATETIME(6))`,
+    );
+    const notes = (policy: 'evolve' | 'freeze') =>
+      catalogOf(
+        stream(
+          'notes',
+          { id: { type: 'integer' }, body: { type: 'string' } },
+          { primary_key: [['id']], schema_policy: policy },
+        ),
+      );
+    const frozen = await runWrite(db.config, notes('freeze'), [
+      ...records('notes', [{ id: 1, body: 'rocket 🚀' }]),
+      stateOf('notes', {}, 1),
+    ]);
+    expect(frozen.error).toBeInstanceOf(SchemaError);
+    expect((frozen.error as Error).message).toContain("table 'notes' column 'body'");
+    expect((frozen.error as Error).message).toContain('utf8mb3');
+    expect(await db.rows('SELECT COUNT(*) AS n FROM notes')).toEqual([{ n: '0' }]);
+
+    const evolved = await runWrite(db.config, notes('evolve'), [
+      ...records('notes', [
+        { id: 1, body: 'rocket 🚀' },
+        { id: 2, body: 'x'.repeat(300) },
+      ]),
+      stateOf('notes', {}, 1),
+    ]);
+    expect(evolved.error).toBeUndefined();
+    expect(await db.rows('SELECT id, body FROM notes ORDER BY id')).toEqual([
+      { id: '1', body: 'rocket 🚀' },
+      { id: '2', body: 'x'.repeat(300) },
+    ]);
+  });
+});
