@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   type ConfiguredCatalog,
   type ConfiguredStream,
@@ -110,6 +110,7 @@ export function query(path: string, sql: string, ...params: unknown[]): Record<s
 
 /** Runs statements on the database file (to set up triggers and the like). */
 export function exec(path: string, sql: string): void {
+  mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
     db.exec(sql);
