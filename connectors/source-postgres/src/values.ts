@@ -54,8 +54,16 @@ function toNumber(text: string): unknown {
   return Number.isFinite(n) ? n : text;
 }
 
+/** `2024-03-01 10:00:00.5+00`: the server's form of a timestamptz in a UTC session. */
+const UTC_TEXT = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
+
 function toTimestampTz(text: string): unknown {
-  // The session's TimeZone is UTC, so this only reshapes the text; 'infinity' stays as is.
+  // The session's TimeZone is UTC, so this only reshapes the text into core's UTC form with
+  // six fraction digits. The fast path is a plain reshape (the general parser costs ~10x on
+  // wide tables); anything else goes through core, and what it cannot read ('infinity', BC
+  // dates) stays as the server wrote it.
+  const m = UTC_TEXT.exec(text);
+  if (m) return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(6, '0')}Z`;
   return normalizeTimestampUtc(text) ?? text;
 }
 
