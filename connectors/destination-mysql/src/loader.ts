@@ -2,17 +2,17 @@ import { Readable } from 'node:stream';
 import { DestinationError } from '@tributary/core';
 import mysql, { type ResultSetHeader } from 'mysql2/promise';
 import type { Session } from './connection.js';
-import { driverCode, idList, quoteId } from './sql.js';
+import { idList, quoteId } from './sql.js';
 
 /** Rows of text values (null for SQL NULL), in the order of the column list. */
 export type Rows = ReadonlyArray<ReadonlyArray<string | null>>;
 
-/** Codes by which the server (or the client) says LOAD DATA LOCAL is not allowed. */
-const LOCAL_REFUSED = new Set([
-  'ER_NOT_ALLOWED_COMMAND',
-  'ER_LOAD_INFILE_CAPABILITY_DISABLED',
-  'ER_CLIENT_LOCAL_FILES_DISABLED',
-]);
+/**
+ * Error numbers by which the server says LOAD DATA LOCAL is not allowed: MySQL's
+ * ER_NOT_ALLOWED_COMMAND (1148) and ER_CLIENT_LOCAL_FILES_DISABLED (3948), MariaDB's
+ * ER_LOAD_INFILE_CAPABILITY_DISABLED (4166, unnamed in mysql2).
+ */
+const LOCAL_REFUSED = new Set([1148, 3948, 4166]);
 const CHUNK_CHARS = 256 * 1024;
 
 /**
@@ -52,10 +52,11 @@ export class Loader {
         await this.#loadData(table, columns, rows);
         return;
       } catch (error) {
-        const code = driverCode(error);
-        if (!code || !LOCAL_REFUSED.has(code) || this.method === 'load_data') throw error;
+        const errno = (error as { errno?: unknown }).errno;
+        if (typeof errno !== 'number' || !LOCAL_REFUSED.has(errno)) throw error;
+        if (this.method === 'load_data') throw error;
         this.#useLoadData = false;
-        this.onFallback(code);
+        this.onFallback(`server error ${errno}`);
       }
     }
     await this.insert(table, columns, rows);

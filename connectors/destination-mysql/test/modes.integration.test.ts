@@ -1,0 +1,216 @@
+import type { Message } from '@tributary/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, serverUp, type TestDatabase } from './helpers/db.js';
+import {
+  catalogOf,
+  context,
+  memoryLogger,
+  records,
+  runWrite,
+  stateOf,
+  stream,
+} from './helpers/run.js';
+
+const ORDERS = {
+  id: { type: 'integer' },
+  status: { type: 'string' },
+  updated_at: { type: 'integer' },
+};
+
+describe.skipIf(!serverUp)('sync modes (MySQL)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const dedupInput = records('orders', [
+    { id: 1, status: 'new', updated_at: 5 },
+    { id: 2, status: 'new', updated_at: 1 },
+    { id: 1, status: 'old', updated_at: 3 },
+    { id: 1, status: 'tie-first', updated_at: 7 },
+    { id: 2, status: 'paid', updated_at: 2 },
+    { id: 1, status: 'tie-last', updated_at: 7 },
+    { id: 3, status: 'null-cursor', updated_at: null },
+    { id: 3, status: 'dated', updated_at: 1 },
+    { id: 2, status: 'late', updated_at: 1 },
+  ]);
+
+  for (const batchSize of [1, 2, 4, 1000]) {
+    it(`append_dedup: greatest cursor wins, ties go to the later record (batch ${batchSize})`, async () => {
+      const config = { ...db.config, table_prefix: `b${batchSize}_`, batch_size: batchSize };
+      const catalog = catalogOf(
+        stream('orders', ORDERS, {
+          destination_sync_mode: 'append_dedup',
+          primary_key: [['id']],
+          cursor_field: ['updated_at'],
+        }),
+      );
+      const run = await runWrite(config, catalog, [...dedupInput, stateOf('orders', {}, 1)]);
+      expect(run.error).toBeUndefined();
+      expect(
+        await db.rows(`SELECT id, status, updated_at FROM b${batchSize}_orders ORDER BY id`),
+      ).toEqual([
+        { id: '1', status: 'tie-last', updated_at: '7' },
+        { id: '2', status: 'paid', updated_at: '2' },
+        { id: '3', status: 'dated', updated_at: '1' },
+      ]);
+    });
+  }
+
+  it('append_dedup: an unchanged record leaves the row and its metadata untouched', async () => {
+    const config = { ...db.config, table_prefix: 'same_' };
+    const catalog = (syncId: number) =>
+      catalogOf(
+        stream('orders', ORDERS, {
+          destination_sync_mode: 'append_dedup',
+          primary_key: [['id']],
+          cursor_field: ['updated_at'],
+          sync_id: syncId,
+        }),
+      );
+    const row = { id: 1, status: 'new', updated_at: 5 };
+    await runWrite(config, catalog(1), records('orders', [row]));
+    await runWrite(
+      config,
+      catalog(2),
+      records('orders', [row, { id: 2, status: 'x', updated_at: 1 }]),
+    );
+    expect(
+      await db.rows('SELECT id, _tributary_sync_id AS s FROM same_orders ORDER BY id'),
+    ).toEqual([
+      { id: '1', s: '1' },
+      { id: '2', s: '2' },
+    ]);
+  });
+
+  it('overwrite: the old table stays whole until the input ends, then is swapped', async () => {
+    const config = { ...db.config, table_prefix: 'ow_' };
+    const catalog = catalogOf(stream('orders', ORDERS, { destination_sync_mode: 'overwrite' }));
+    await runWrite(config, catalog, records('orders', [{ id: 1, status: 'a', updated_at: 1 }]));
+    const failed = await runWrite(
+      config,
+      catalog,
+      [...records('orders', [{ id: 9, status: 'b', updated_at: 1 }]), stateOf('orders', {}, 1)],
+      { failAfter: new Error('source broke') },
+    );
+    expect((failed.error as Error).message).toContain('source broke');
+    expect(failed.out.filter((m) => m.type === 'STATE')).toEqual([]);
+    expect(await db.rows('SELECT id, status FROM ow_orders')).toEqual([{ id: '1', status: 'a' }]);
+
+    const ok = await runWrite(config, catalog, [
+      ...records('orders', [
+        { id: 2, status: 'b', updated_at: 1 },
+        { id: 3, status: 'c', updated_at: 1 },
+      ]),
+      stateOf('orders', { n: 1 }, 2),
+    ]);
+    expect(ok.error).toBeUndefined();
+    expect(ok.out.filter((m) => m.type === 'STATE')).toHaveLength(1);
+    expect(await db.rows('SELECT id, status FROM ow_orders ORDER BY id')).toEqual([
+      { id: '2', status: 'b' },
+      { id: '3', status: 'c' },
+    ]);
+    expect(
+      await db.rows(
+        "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE '%ow_orders%' ORDER BY 1",
+      ),
+    ).toEqual([{ t: 'ow_orders' }]);
+  });
+
+  it('an empty stream still gets its table', async () => {
+    const run = await runWrite(db.config, catalogOf(stream('empty', ORDERS)), []);
+    expect(run.error).toBeUndefined();
+    expect(await db.rows('SELECT COUNT(*) AS n FROM empty')).toEqual([{ n: '0' }]);
+  });
+
+  it('append: a failing source rolls back what no STATE covered; states are committed', async () => {
+    const config = { ...db.config, table_prefix: 'roll_' };
+    const catalog = catalogOf(stream('orders', ORDERS));
+    const run = await runWrite(
+      config,
+      catalog,
+      [
+        ...records('orders', [{ id: 1, status: 'a', updated_at: 1 }]),
+        stateOf('orders', { cursor: 1 }, 7),
+        ...records('orders', [{ id: 2, status: 'b', updated_at: 2 }]),
+      ],
+      { failAfter: new Error('cancelled') },
+    );
+    expect(run.error).toBeDefined();
+    expect(await db.rows('SELECT id FROM roll_orders')).toEqual([{ id: '1' }]);
+    const { destination } = await import('../src/index.js');
+    expect(await destination.committedState!(config, catalog, context())).toEqual([
+      {
+        type: 'STREAM',
+        stream: { stream_descriptor: { name: 'orders' }, stream_state: { cursor: 1 } },
+        tributary: { generation: 0, sequence: 7 },
+      },
+    ]);
+    await destination.resetState!(config, catalog, ['orders'], context());
+    expect(await destination.committedState!(config, catalog, context())).toEqual([]);
+  });
+
+  it('LOAD DATA and the INSERT fallback give identical tables', async () => {
+    const rows = Array.from({ length: 500 }, (_, i) => ({
+      id: i,
+      status: i % 7 === 0 ? 'tab\there\nnew line \\ back 🚀' : i % 5 === 0 ? null : `s${i}`,
+      updated_at: i * 1000,
+    }));
+    const catalog = catalogOf(stream('orders', ORDERS));
+    const input: Message[] = [...records('orders', rows), stateOf('orders', {}, 1)];
+    const viaLoad = memoryLogger();
+    const load = await runWrite(
+      { ...db.config, table_prefix: 'ld_', load_method: 'load_data', batch_size: 128 },
+      catalog,
+      input,
+      { ctx: context(viaLoad) },
+    );
+    const viaInsert = memoryLogger();
+    const insert = await runWrite(
+      { ...db.config, table_prefix: 'ins_', local_infile: false, insert_statement_bytes: 2048 },
+      catalog,
+      input,
+      { ctx: context(viaInsert) },
+    );
+    expect(load.error).toBeUndefined();
+    expect(insert.error).toBeUndefined();
+    expect(viaLoad.infos).toEqual([]);
+    const a = await db.rows('SELECT id, status, updated_at FROM ld_orders ORDER BY id');
+    const b = await db.rows('SELECT id, status, updated_at FROM ins_orders ORDER BY id');
+    expect(a).toHaveLength(500);
+    expect(a[7]).toEqual({ id: '7', status: 'tab\there\nnew line \\ back 🚀', updated_at: '7000' });
+    expect(b).toEqual(a);
+  });
+
+  it('auto falls back to INSERT when the server refuses LOAD DATA LOCAL', async () => {
+    const logger = memoryLogger();
+    const { Loader } = await import('../src/loader.js');
+    const { openSession, closeSession } = await import('../src/connection.js');
+    const { MysqlConfig } = await import('../src/config.js');
+    const { parseConfig } = await import('@tributary/core');
+    const config = parseConfig(MysqlConfig, { ...db.config, local_infile: false });
+    const session = await openSession(config);
+    // The client offers no LOCAL capability but the loader is told the server allows it.
+    session.localInfile = true;
+    const loader = new Loader(session, 'auto', 1 << 20, (why) => logger.info(why));
+    await session.conn.query('CREATE TABLE fb (id BIGINT, v TEXT)');
+    await loader.load(
+      'fb',
+      ['id', 'v'],
+      [
+        ['1', 'a'],
+        ['2', null],
+      ],
+    );
+    expect(loader.using).toBe('insert');
+    expect(logger.infos).toHaveLength(1);
+    await closeSession(session);
+    expect(await db.rows('SELECT id, v FROM fb ORDER BY id')).toEqual([
+      { id: '1', v: 'a' },
+      { id: '2', v: null },
+    ]);
+  });
+});

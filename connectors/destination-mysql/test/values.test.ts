@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { emittedAtText, encodeValue } from '../src/encode.js';
+import { decimalDigits, physicalGap, sqlTypeFor } from '../src/physical.js';
+import { dedupe } from '../src/stream-writer.js';
+
+describe('encodeValue', () => {
+  it('writes timestamps with an offset as UTC DATETIME(6) text, micros kept', () => {
+    expect(encodeValue('2024-07-02T14:00:00.1234567+02:00', 'timestamp_tz')).toBe(
+      '2024-07-02 12:00:00.123456',
+    );
+    expect(encodeValue('2024-07-02T09:30:00.5', 'timestamp')).toBe('2024-07-02 09:30:00.500000');
+    expect(emittedAtText(Date.UTC(2024, 6, 2, 12, 0, 0, 7))).toBe('2024-07-02 12:00:00.007000');
+  });
+
+  it('keeps decimals and big integers as their digits', () => {
+    expect(encodeValue('12.50', 'decimal')).toBe('12.50');
+    expect(encodeValue('18446744073709551617', 'big_integer')).toBe('18446744073709551617');
+    expect(encodeValue(true, 'boolean')).toBe('1');
+    expect(encodeValue({ a: 1 }, 'json')).toBe('{"a":1}');
+    expect(encodeValue(null, 'string')).toBeNull();
+  });
+});
+
+describe('column sizing', () => {
+  it('sizes decimals from the data and widens by scale', () => {
+    expect(decimalDigits('-0012.500')).toEqual({ whole: 2, scale: 3 });
+    expect(sqlTypeFor('decimal', false, '12.50')).toBe('DECIMAL(22,2)');
+    const info = {
+      name: 'p',
+      dataType: 'decimal',
+      charMax: null,
+      precision: 22,
+      scale: 2,
+      charset: null,
+    };
+    expect(physicalGap(info, 'decimal', false, '1.25')).toBeUndefined();
+    expect(physicalGap(info, 'decimal', false, '1.255')?.widerSql).toBe('DECIMAL(23,3)');
+  });
+
+  it('makes key strings VARCHAR up to 768 characters and refuses longer ones', () => {
+    expect(sqlTypeFor('string', true, 'abc')).toMatch(/^VARCHAR\(255\) CHARACTER SET utf8mb4/);
+    const info = {
+      name: 'k',
+      dataType: 'varchar',
+      charMax: 255,
+      precision: null,
+      scale: null,
+      charset: 'utf8mb4',
+    };
+    expect(physicalGap(info, 'string', true, 'x'.repeat(300))?.widerSql).toMatch(/^VARCHAR\(510\)/);
+    expect(physicalGap(info, 'string', true, 'x'.repeat(800))?.widerSql).toBeUndefined();
+  });
+});
+
+describe('dedupe', () => {
+  it('keeps the greatest cursor per key, the later record on ties, null as smallest', () => {
+    const rows = [
+      { key: 'a', cursor: 5, n: 1 },
+      { key: 'a', cursor: 7, n: 2 },
+      { key: 'a', cursor: 7, n: 3 },
+      { key: 'a', cursor: 6, n: 4 },
+      { key: 'b', cursor: 2, n: 5 },
+      { key: 'b', cursor: null, n: 6 },
+      { key: 'c', cursor: '10', n: 7 },
+      { key: 'c', cursor: '9', n: 8 },
+    ];
+    expect(dedupe(rows, 'integer').map((r) => r.n)).toEqual([3, 5, 7]);
+  });
+});
