@@ -27,7 +27,7 @@ it('BR-10: keeps cursor 11 as a number, then run 2 emits only seq 12', async () 
   );
   const cursor = async () => {
     const [row] = await store.states('events_sync');
-    return (row?.state?.stream?.stream_state as { cursor: unknown }).cursor;
+    return (row?.state?.stream?.stream_state as { cursor?: unknown } | undefined)?.cursor;
   };
 
   const run1 = await runSync({ sync, store });

@@ -45,7 +45,7 @@ describe('BR-11 checkpoints survive a failed run', () => {
   const ids = () => query<{ id: number }>(dir, 'SELECT id FROM items ORDER BY id').map((r) => r.id);
   const cursor = async () => {
     const [row] = await store.states('items_sync');
-    return (row?.state?.stream?.stream_state as { cursor: unknown }).cursor;
+    return (row?.state?.stream?.stream_state as { cursor?: unknown } | undefined)?.cursor;
   };
 
   it('fails run 1 at id 8 keeping ids 1..6 and cursor 6, then run 2 reads 7..10', async () => {
