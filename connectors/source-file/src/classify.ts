@@ -1,12 +1,11 @@
 import {
   DECIMAL_TEXT,
   INTEGER_TEXT,
-  isDateText,
   type LogicalType,
   NUMBER_TEXT,
-  parseTimestamp,
   TIME_TEXT,
 } from '@tributary/core';
+import { isDate, timestampKind } from './fast-time.js';
 import { NumberText } from './json-numbers.js';
 
 // A leading zero ("007", "01.5") is an identifier, not a number: reading it as one would
@@ -26,9 +25,9 @@ export function classifyText(text: string): LogicalType | undefined {
     if (NUMBER_TEXT.test(text)) return 'number';
   }
   if (numeric) {
-    if (isDateText(text)) return 'date';
-    const ts = parseTimestamp(text);
-    if (ts) return ts.hasOffset ? 'timestamp_tz' : 'timestamp';
+    if (isDate(text)) return 'date';
+    const ts = timestampKind(text);
+    if (ts) return ts === 'tz' ? 'timestamp_tz' : 'timestamp';
     if (TIME_TEXT.test(text)) return 'time';
     return 'string';
   }
@@ -49,9 +48,9 @@ export function classifyJson(value: unknown): LogicalType | undefined {
       // JSON strings are text by intent; only dates and timestamps are read out of them.
       const c = value.charCodeAt(0);
       if (!(c >= 48 && c <= 57)) return 'string';
-      if (isDateText(value)) return 'date';
-      const ts = parseTimestamp(value);
-      if (ts) return ts.hasOffset ? 'timestamp_tz' : 'timestamp';
+      if (isDate(value)) return 'date';
+      const ts = timestampKind(value);
+      if (ts) return ts === 'tz' ? 'timestamp_tz' : 'timestamp';
       return 'string';
     }
     default:

@@ -3,14 +3,13 @@ import {
   BASE64_TEXT,
   DECIMAL_TEXT,
   INTEGER_TEXT,
-  isDateText,
   type LogicalType,
   NUMBER_TEXT,
-  parseTimestamp,
   TIME_TEXT,
   widen,
 } from '@tributary/core';
 import { classifyJson, classifyText } from './classify.js';
+import { isDate, timestampKind } from './fast-time.js';
 import { NumberText } from './json-numbers.js';
 
 /** Returned by a converter for a value its type cannot hold; the column then widens. */
@@ -61,14 +60,15 @@ function textParser(type: LogicalType): (t: string) => Converted {
         return lower === 'true' ? true : lower === 'false' ? false : MISMATCH;
       };
     case 'date':
-      return (t) => (isDateText(t) ? t : MISMATCH);
+      return (t) => (isDate(t) ? t : MISMATCH);
     case 'timestamp':
-    case 'timestamp_tz':
+    case 'timestamp_tz': {
+      const kind = type === 'timestamp_tz' ? 'tz' : 'local';
       return (t) => {
-        if (isDateText(t)) return fromDateText(t, type);
-        const ts = parseTimestamp(t);
-        return ts && ts.hasOffset === (type === 'timestamp_tz') ? t : MISMATCH;
+        if (timestampKind(t) === kind) return t;
+        return isDate(t) ? fromDateText(t, type) : MISMATCH;
       };
+    }
     case 'time':
       return (t) => (TIME_TEXT.test(t) ? t : MISMATCH);
     case 'bytes':

@@ -12,6 +12,7 @@ import {
 } from '@tributary/core';
 import { FileSourceConfig as ConfigSchema, type FileSourceConfig } from './config.js';
 import { resolveFiles } from './files.js';
+import { flatten } from './flatten.js';
 import { inferFieldTypes, jsonSchemaOf } from './infer.js';
 import { readStream, type StreamPlan } from './read.js';
 
@@ -56,7 +57,7 @@ export const source = defineSource({
   },
 
   read(config, catalog, states, ctx) {
-    return readAll(config, catalog, states, ctx);
+    return flatten(readAll(config, catalog, states, ctx));
   },
 });
 
@@ -67,7 +68,7 @@ async function* readAll(
   catalog: ConfiguredCatalog,
   states: StateMessage[],
   ctx: ConnectorContext,
-): AsyncGenerator<Message> {
+): AsyncGenerator<Message[]> {
   // Every file of every stream is found before the first record: a missing file fails the
   // run at once rather than after other streams were sent.
   const plans: StreamPlan[] = [];

@@ -35,12 +35,14 @@ export interface StreamPlan {
 
 /**
  * Reads one stream: its files in order, each row converted to its logical types, STATE
- * every `checkpoint_interval` records where safe and once at the end.
+ * every `checkpoint_interval` records where safe and once at the end. Messages come in
+ * arrays, one per parsed chunk: a per-record async step would cost more than the parsing.
+ * When a record fails, the messages before it are yielded first, then the error is thrown.
  */
 export async function* readStream(
   plan: StreamPlan,
   ctx: ConnectorContext,
-): AsyncGenerator<Message> {
+): AsyncGenerator<Message[]> {
   const { config, configured, files } = plan;
   const name = config.name;
   const types = await fieldTypes(plan, ctx);
@@ -63,40 +65,47 @@ export async function* readStream(
         throwIfAborted(ctx.signal);
         const emittedAt = Date.now();
         const problems = batch.problems;
+        const out: Message[] = [];
         let p = 0;
-        for (let i = 0; i < batch.rows.length; i++) {
-          const line = batch.lines[i]!;
-          let data: Record<string, unknown> | undefined;
-          let problem: RowProblem | undefined;
-          if (problems && problems[p]?.index === i) problem = problems[p++];
-          else if (opened.kind === 'csv') {
-            const row = batch.rows[i] as string[];
-            if (row.length === csvColumns.length)
-              data = csvRecord(row, csvColumns, text, file, line);
-            else if (row.length === 1 && row[0] === '')
-              continue; // a blank line
-            else problem = fieldCountProblem(i, row.length, opened.columns);
-          } else {
-            data = jsonRecord(batch.rows[i] as Record<string, unknown>, json, file, line);
+        try {
+          for (let i = 0; i < batch.rows.length; i++) {
+            const line = batch.lines[i]!;
+            let data: Record<string, unknown> | undefined;
+            let problem: RowProblem | undefined;
+            if (problems && problems[p]?.index === i) problem = problems[p++];
+            else if (opened.kind === 'csv') {
+              const row = batch.rows[i] as string[];
+              if (row.length === csvColumns.length)
+                data = csvRecord(row, csvColumns, text, file, line);
+              else if (row.length === 1 && row[0] === '')
+                continue; // a blank line
+              else problem = fieldCountProblem(i, row.length, opened.columns);
+            } else {
+              data = jsonRecord(batch.rows[i] as Record<string, unknown>, json, file, line);
+            }
+            if (problem) {
+              const raw = rawText(opened, batch.rows[i]);
+              out.push(badRecord(name, file, line, problem, raw, onBadRecord));
+              continue;
+            }
+            if (tracker && !tracker.accept(data!)) continue;
+            out.push(record(name, data!, emittedAt));
+            if (++sinceCheckpoint >= interval && (!tracker || tracker.safe)) {
+              sinceCheckpoint = 0;
+              out.push(checkpoint());
+            }
           }
-          if (problem) {
-            const raw = rawText(opened, batch.rows[i]);
-            yield badRecord(name, file, line, problem, raw, onBadRecord);
-            continue;
-          }
-          if (tracker && !tracker.accept(data!)) continue;
-          yield record(name, data!, emittedAt);
-          if (++sinceCheckpoint >= interval && (!tracker || tracker.safe)) {
-            sinceCheckpoint = 0;
-            yield checkpoint();
-          }
+        } catch (error) {
+          if (out.length > 0) yield out;
+          throw error;
         }
+        if (out.length > 0) yield out;
       }
     } finally {
       await opened.batches.return(undefined);
     }
   }
-  yield checkpoint();
+  yield [checkpoint()];
 }
 
 function csvRecord(
