@@ -1,4 +1,4 @@
-import type { Message } from '@tributary/core';
+import { type Message, throwIfAborted } from '@tributary/core';
 import type { PlannedColumn, Row } from './plan.js';
 import { toData } from './plan.js';
 import { Checkpointer, type IncrementalRead, queryRows } from './read-incremental.js';
@@ -43,6 +43,7 @@ export async function* keysetRead(read: IncrementalRead): AsyncGenerator<Message
   const checkpointer = new Checkpointer(read);
   let position: CursorState | undefined;
   for (;;) {
+    throwIfAborted(ctx.signal);
     const sql =
       `SELECT ${plan.selectList} FROM ${plan.from} WHERE ${where} ` +
       `ORDER BY ${orderSql} LIMIT ${read.fetchSize}`;

@@ -60,6 +60,13 @@ export async function* readIncremental(
   const cursor = cursorColumnOf(plan);
   const keys = keyColumnsOf(plan);
   const previous = readCursorState(rawState, cursor.info.name, cursor.logical);
+  if (!cursor.info.notNull) {
+    // Said once per read rather than counted: counting NULLs would scan the whole table.
+    ctx.logger.warn('cursor column is nullable: rows whose cursor is NULL are not read', {
+      stream: plan.name,
+      field: cursor.info.name,
+    });
+  }
 
   const top = await queryRows(
     client,
@@ -106,11 +113,12 @@ export class Checkpointer {
 
   /** The RECORD of a row, then a STATE when the interval is reached. */
   *emit(data: Record<string, unknown>, position: () => CursorState): Generator<Message> {
-    const { plan } = this.#read;
+    const { plan, ctx } = this.#read;
+    // Checked per record (a property read): a cancel stops before the next record, not a page later.
+    throwIfAborted(ctx.signal);
     yield record(plan.name, data, Date.now(), plan.namespace);
     this.#sinceState++;
     if (this.#sinceState >= this.#read.checkpointInterval) {
-      throwIfAborted(this.#read.ctx.signal);
       yield this.#checkpoint(position());
     }
   }

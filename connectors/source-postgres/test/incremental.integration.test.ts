@@ -1,4 +1,9 @@
-import { type ConfiguredCatalog, parseTimestamp, type StateMessage } from '@tributary/core';
+import {
+  CancelledError,
+  type ConfiguredCatalog,
+  parseTimestamp,
+  type StateMessage,
+} from '@tributary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   collect,
@@ -194,5 +199,29 @@ describe.skipIf(!user)('incremental reads', () => {
     const after = resumed.records.map((r) => r.msg);
     expect([...before, ...after].sort()).toEqual(['a', 'a', 'b', 'c']);
     expect(after.at(-1)).toBe('c');
+  });
+
+  it('stops at the next page when the run is cancelled, the last checkpoint kept', async () => {
+    await run(`CREATE TABLE many (id int PRIMARY KEY);
+      INSERT INTO many SELECT generate_series(1, 20);`);
+    const catalog = await catalogOf('many', 'id');
+    const controller = new AbortController();
+    const ctx = { ...recordingContext(), signal: controller.signal };
+    const seen: unknown[] = [];
+    const states: unknown[] = [];
+    const error = await (async () => {
+      for await (const m of source.read(config({ fetch_size: 5 }), catalog, [], ctx)) {
+        if (m.type === 'STATE') states.push(m.state.stream?.stream_state);
+        if (m.type !== 'RECORD') continue;
+        seen.push(m.record.data.id);
+        if (m.record.data.id === 7) controller.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(states).toEqual([
+      { cursor_field: ['id'], cursor: 3, last_pk: [3] },
+      { cursor_field: ['id'], cursor: 6, last_pk: [6] },
+    ]);
   });
 });
