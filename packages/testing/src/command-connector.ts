@@ -158,7 +158,10 @@ async function* streamCommand(
       yield* source;
     } catch (error) {
       inputError = { error };
+      // Keep stdin open until the child is gone: an end of input it saw first would read as
+      // a normal end, and the records in flight would be committed.
       child.kill('SIGTERM');
+      await exited(child);
     }
   }
 

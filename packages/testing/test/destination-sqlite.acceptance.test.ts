@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import destination from '@tributary/destination-sqlite';
+import Database from 'better-sqlite3';
+import { afterAll } from 'vitest';
+import { commandDestination, describeDestinationAcceptance } from '../src/index.js';
+
+// The acceptance suite against @tributary/destination-sqlite, in process and through its
+// built bin (run `pnpm --filter @tributary/destination-sqlite build` first).
+
+const bin = fileURLToPath(
+  new URL('../../../connectors/destination-sqlite/dist/bin.js', import.meta.url),
+);
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function freshConfig() {
+  const dir = await mkdtemp(join(tmpdir(), 'tributary-acc-sqlite-'));
+  dirs.push(dir);
+  return { path: join(dir, 'out.db') };
+}
+
+async function readTable(config: unknown, table: string) {
+  const db = new Database((config as { path: string }).path, { readonly: true });
+  try {
+    return db.prepare(`SELECT * FROM "${table.replaceAll('"', '""')}"`).all() as Array<
+      Record<string, unknown>
+    >;
+  } finally {
+    db.close();
+  }
+}
+
+const common = {
+  invalidConfig: {
+    config: { path: 7, synchronous: 'sometimes' },
+    fields: ['config.path', 'config.synchronous'],
+  },
+  failingConfigs: [
+    {
+      name: 'a database under a plain file',
+      config: { path: fileURLToPath(new URL('../package.json/out.db', import.meta.url)) },
+    },
+  ],
+  readTable,
+};
+
+describeDestinationAcceptance({
+  name: 'destination-sqlite (in process)',
+  connector: destination,
+  config: freshConfig,
+  ...common,
+});
+
+describeDestinationAcceptance({
+  name: 'destination-sqlite (bin)',
+  connector: commandDestination(bin),
+  config: freshConfig,
+  ...common,
+});
