@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { EngineEmitter, loadConfig, runSync, SqliteStateStore } from '../src/index.js';
+import { tempDir, writeCsv } from './helpers.js';
+
+const SECRET = 'tok-3f9a-very-secret';
+const fixture = fileURLToPath(new URL('./fixtures/secret-source/index.js', import.meta.url));
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  writeCsv(path.join(dir, 'items.csv'), 'id,name', ['1,a', '2,b']);
+});
+afterEach(() => cleanup());
+
+function yaml(fail: boolean): string {
+  return `
+syncs:
+  - name: guarded
+    source:
+      package: ${fixture}
+      config:
+        api_token: \${env:TEST_API_TOKEN}
+        fail: ${fail}
+        files:
+          streams: [{ name: items, path: ${path.join(dir, 'items.csv')} }]
+    destination:
+      package: '@tributary/destination-sqlite'
+      config: { path: ${path.join(dir, 'warehouse.db')} }
+    streams: [{ name: items }]
+`;
+}
+
+it.each([false, true])(
+  'never writes the secret to events, state or run history (source fails: %s)',
+  async (fail) => {
+    const file = path.join(dir, 'tributary.yaml');
+    (await import('node:fs')).writeFileSync(file, yaml(fail));
+    const config = loadConfig(file, { cwd: dir, env: { TEST_API_TOKEN: SECRET } });
+    expect(config.secrets).toEqual([SECRET]);
+    const store = new SqliteStateStore(config.statePath);
+    const events = new EngineEmitter();
+    const seen: string[] = [];
+    for (const name of ['log', 'sync:failed', 'state:committed', 'sync:complete'] as const) {
+      events.on(name, (e: unknown) => seen.push(JSON.stringify(e)));
+    }
+    const run = await runSync({
+      sync: config.syncs[0]!,
+      store,
+      events,
+      secrets: config.secrets,
+      cwd: dir,
+    });
+    expect(run.status).toBe(fail ? 'failed' : 'succeeded');
+    const text = seen.join('\n');
+    expect(text).toContain('connecting with token **********');
+    if (fail) expect(run.error?.message).toBe('upstream refused token **********');
+    expect(text).not.toContain(SECRET);
+    expect(JSON.stringify(await store.runs())).not.toContain(SECRET);
+    const [state] = await store.states('guarded');
+    expect(state?.state?.data).toEqual({ seen: '**********' });
+    await store.close();
+    // Closing checkpoints the WAL into the main file: every byte the store keeps is here.
+    const bytes = readFileSync(path.join(dir, '.tributary', 'state.db'), 'latin1');
+    expect(bytes.includes(SECRET)).toBe(false);
+  },
+);
