@@ -1,6 +1,5 @@
 import {
   type ConnectorContext,
-  compareValues,
   type Message,
   record,
   state,
@@ -75,11 +74,9 @@ export async function* readIncremental(
     [],
   );
   const upperBound = top[0]?.[0];
-  const upperValue = upperBound == null ? undefined : cursor.convert(upperBound);
-  const nothingNew =
-    upperValue === undefined ||
-    (previous !== undefined && compareValues(upperValue, previous.cursor, cursor.logical) < 0);
-  if (upperBound == null || nothingNew) {
+  // Nothing past the state is left to the page query: it orders by the column's own
+  // collation, which a comparison here in JS could contradict for text cursors.
+  if (upperBound == null) {
     // An empty table (or nothing past the state) is a normal, successful read of 0 records.
     const kept = previous ?? { cursor_field: [cursor.info.name], cursor: null };
     yield state(streamState(plan.name, kept, plan.namespace));
