@@ -14,7 +14,7 @@ import {
 import type pg from 'pg';
 import { isRecordFault, refusedRecord, rejectOf } from './bad-records.js';
 import { pgTypeOf } from './column-types.js';
-import { copyRows, savepointed } from './copy-into.js';
+import { CopySession, copyRows, rollbackToSavepoint, savepointed } from './copy-into.js';
 import { COPY_NULL, copyField, pgText } from './copy-text.js';
 import {
   createStagingSql,
@@ -44,6 +44,14 @@ interface PendingRow {
   deletion: boolean;
 }
 
+/**
+ * Which writer has a COPY open on the shared connection. Only one COPY can run at a time, so
+ * a writer that needs the connection first makes the active one write its chunk.
+ */
+export interface CopyGate {
+  active: StreamWriter | undefined;
+}
+
 /** The stream's options with their defaults filled in. */
 export interface StreamPolicies {
   deletePolicy: DeletePolicy;
@@ -69,6 +77,8 @@ export class StreamWriter {
   #seq = 0;
   #warnedNul = false;
   #warnedKeyless = false;
+  #session: CopySession | undefined;
+  readonly #gate: CopyGate;
 
   constructor(
     client: pg.Client,
@@ -76,8 +86,10 @@ export class StreamWriter {
     policies: StreamPolicies,
     logger: Logger,
     index: number,
+    gate: CopyGate,
   ) {
     this.#client = client;
+    this.#gate = gate;
     this.table = table;
     this.#policies = policies;
     this.#logger = logger;
@@ -140,7 +152,7 @@ export class StreamWriter {
     const changes = changesFor(this.table, data, this.#policies.schemaPolicy, key);
     if (changes.length > 0) {
       // Buffered lines follow the old columns: write them before the table changes.
-      out.push(...(await this.flush()));
+      out.push(...(await this.#quiesce()));
       out.push(...(await this.#apply(changes)));
     }
     const deletion = isDeletion(data);
@@ -154,13 +166,15 @@ export class StreamWriter {
       return out;
     }
     if (deletion && this.table.mode !== 'append_dedup') {
-      out.push(...(await this.flush()));
+      out.push(...(await this.#quiesce()));
       out.push(...(await this.#deleteNow(data, key, record.emitted_at)));
       return out;
     }
     const line = this.#encode(data, record.emitted_at, deletion);
+    if (!this.#session) out.push(...(await this.#openSession()));
     this.#pending.push({ data, key, line, deletion });
     this.#bytes += line.length;
+    await this.#session!.write(line);
     if (this.#pending.length >= CHUNK_ROWS || this.#bytes >= CHUNK_BYTES)
       out.push(...(await this.flush()));
     return out;
@@ -188,16 +202,46 @@ export class StreamWriter {
     return fields.join('\t');
   }
 
-  /** Writes the buffered chunk; returns the rejects, throws a BadRecordError under fail. */
+  /** Ends this stream's chunk and any other's open COPY, so the connection is free. */
+  async #quiesce(): Promise<Message[]> {
+    const out = await this.flush();
+    const other = this.#gate.active;
+    if (other && other !== this) out.push(...(await other.flush()));
+    return out;
+  }
+
+  /** Starts the chunk: a savepoint, then a COPY that receives lines as they come. */
+  async #openSession(): Promise<Message[]> {
+    const other = this.#gate.active;
+    const out = other && other !== this ? await other.flush() : [];
+    await this.#client.query('SAVEPOINT tributary_chunk');
+    const into =
+      this.table.mode === 'append_dedup'
+        ? `pg_temp.${ident(this.#staging)}`
+        : qualified(this.table.schema, this.table.target);
+    const columns = rowColumns(this.table);
+    if (this.table.mode === 'append_dedup') columns.push(SEQ_COLUMN, IS_DELETION_COLUMN);
+    this.#session = new CopySession(this.#client, into, columns);
+    this.#gate.active = this;
+    return out;
+  }
+
+  /** Ends the chunk's COPY (and merges it); a refused row leads to a row-by-row retry. */
   async flush(): Promise<Message[]> {
-    if (this.#pending.length === 0) return [];
+    const session = this.#session;
+    if (!session) return [];
+    this.#session = undefined;
+    if (this.#gate.active === this) this.#gate.active = undefined;
     const rows = this.#pending;
     this.#pending = [];
     this.#bytes = 0;
     try {
-      await savepointed(this.#client, () => this.#writeRows(rows));
+      await session.end();
+      if (this.table.mode === 'append_dedup') await this.#merge(rows);
+      await this.#client.query('RELEASE SAVEPOINT tributary_chunk');
       return [];
     } catch (error) {
+      await rollbackToSavepoint(this.#client);
       if (!isRecordFault(error)) throw error;
     }
     const out: Message[] = [];
@@ -228,6 +272,12 @@ export class StreamWriter {
     }
     const staging = `pg_temp.${ident(this.#staging)}`;
     await copyRows(this.#client, staging, [...columns, SEQ_COLUMN, IS_DELETION_COLUMN], lines);
+    await this.#merge(rows);
+  }
+
+  /** Merges the staged rows into the table, then empties staging for the next chunk. */
+  async #merge(rows: readonly PendingRow[]): Promise<void> {
+    const staging = `pg_temp.${ident(this.#staging)}`;
     if (rows.some((r) => r.deletion))
       await this.#client.query(deleteSql(this.table, this.#staging, this.#policies.deletePolicy));
     await this.#client.query(upsertSql(this.table, this.#staging));
@@ -265,6 +315,14 @@ export class StreamWriter {
     } catch (error) {
       return [this.#refused(data, key, error)];
     }
+  }
+
+  /** Cancels an open COPY before the transaction is rolled back. */
+  async abort(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    this.#pending = [];
+    if (session) await session.abort();
   }
 
   /** At the normal end of input, in the last transaction: an overwrite swaps its table in. */

@@ -15,7 +15,7 @@ import type { PostgresConfig } from './config.js';
 import { connect, connectionError, describeTarget, redact } from './connection.js';
 import { ensureMetaTables, saveState } from './meta-tables.js';
 import { openStreamTable } from './stream-table.js';
-import { StreamWriter } from './stream-writer.js';
+import { type CopyGate, StreamWriter } from './stream-writer.js';
 
 /**
  * Creates (or opens) every stream's table in a transaction of its own, before any record:
@@ -30,6 +30,7 @@ async function openWriters(
 ): Promise<{ writers: Map<string, StreamWriter>; messages: Message[] }> {
   const writers = new Map<string, StreamWriter>();
   const messages: Message[] = [];
+  const gate: CopyGate = { active: undefined };
   await client.query('BEGIN');
   await ensureMetaTables(client, config.schema);
   for (const [index, configured] of catalog.streams.entries()) {
@@ -43,7 +44,14 @@ async function openWriters(
         { stream: configured.stream.name },
       );
     const table = await openStreamTable(client, config, configured);
-    const writer = new StreamWriter(client, table, streamOptions(configured), ctx.logger, index);
+    const writer = new StreamWriter(
+      client,
+      table,
+      streamOptions(configured),
+      ctx.logger,
+      index,
+      gate,
+    );
     messages.push(...(await writer.start()));
     writers.set(table.key, writer);
   }
@@ -74,10 +82,11 @@ export async function* writeMessages(
 ): AsyncGenerator<Message> {
   const client = await connect(config);
   let open = false;
+  let writers = new Map<string, StreamWriter>();
   try {
     const opened = await openWriters(client, config, catalog, ctx);
     yield* opened.messages;
-    const writers = opened.writers;
+    writers = opened.writers;
     await client.query('BEGIN');
     open = true;
     for await (const message of messages) {
@@ -100,6 +109,7 @@ export async function* writeMessages(
     await client.query('COMMIT');
     open = false;
   } catch (error) {
+    for (const writer of writers.values()) await writer.abort().catch(() => {});
     if (open) await client.query('ROLLBACK').catch(() => {});
     throw asTributaryError(config, error);
   } finally {

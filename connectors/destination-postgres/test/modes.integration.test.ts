@@ -133,4 +133,22 @@ describe.skipIf(!serverUser)('destination-postgres: sync modes and state', () =>
     expect(second.rows).toEqual(first.rows);
     expect(second.rows[0]._tributary_sync_id).toBe('1');
   });
+
+  it('interleaved streams share the connection: one COPY at a time, all rows land', async () => {
+    const catalog = catalogOf(
+      stream('left', ORDERS),
+      stream('right', ORDERS, { destination_sync_mode: 'append_dedup', primary_key: [['id']] }),
+    );
+    const messages = [1, 2, 3, 4].flatMap((id) => [
+      ...records('left', [{ id, amount: `${id}` }]),
+      ...records('right', [{ id: id % 2, amount: `${id}` }]),
+    ]);
+    const { error } = await runWrite(db.config, catalog, [...messages, stateOf('left', {}, 1)]);
+    expect(error).toBeUndefined();
+    expect((await rowsOf('left')).map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    expect(await rowsOf('right')).toEqual([
+      { id: 0, amount: '4' },
+      { id: 1, amount: '3' },
+    ]);
+  });
 });
