@@ -85,15 +85,17 @@ export function recordChecker(jsonSchema: unknown): (data: Record<string, unknow
   const fields = fieldsOf(jsonSchema);
   return (data) => {
     const problems: string[] = [];
+    const flagged = new Set<string>();
     if (!validator.Check(data)) {
       for (const e of validator.Errors(data)) {
         const at = e.instancePath || '/';
+        flagged.add(at.split('/')[1] ?? '');
         problems.push(`${at}: ${e.message} (value ${JSON.stringify(valueAtPointer(data, at))})`);
       }
     }
     for (const [name, type] of fields) {
       const value = data[name];
-      if (value === undefined || value === null) continue;
+      if (value === undefined || value === null || flagged.has(name)) continue;
       if (!valueFits(value, type.type)) {
         problems.push(`/${name}: ${JSON.stringify(value)} is not a ${type.type}`);
       }
