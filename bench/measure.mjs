@@ -33,6 +33,14 @@ function peakKib(pid) {
   }
 }
 
+function commandName(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 /**
  * @param {string} command shell command
  * @param {{cwd?: string, env?: Record<string,string>}} options
@@ -62,8 +70,10 @@ export function measure(command, options = {}) {
       for (let i = 0; i < seen.length; i++) seen.push(...childrenOf(seen[i]));
       for (const pid of seen) {
         const kib = peakKib(pid);
-        // bash itself is only the launcher: count the processes it starts.
-        if (pid !== child.pid && kib > (peaks.get(pid) ?? 0)) peaks.set(pid, kib);
+        // A bash that stays as the launcher (a pipe, a heredoc) is not part of the work; a
+        // plain `bash -c cmd` execs into cmd, and then the root process is the work itself.
+        if (pid === child.pid && commandName(pid) === 'bash') continue;
+        if (kib > (peaks.get(pid) ?? 0)) peaks.set(pid, kib);
       }
     };
     const timer = setInterval(poll, POLL_MS);
