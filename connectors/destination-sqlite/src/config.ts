@@ -24,6 +24,13 @@ export const SqliteConfig = Type.Object(
         'Rows bound to one multi-row INSERT (rows); capped so a statement never passes ' +
         "SQLite's 32766 variables.",
     }),
+    cache_size_mb: Type.Integer({
+      minimum: 1,
+      default: 64,
+      description:
+        "SQLite's page cache for the connection (MiB); a large transaction spills to the WAL " +
+        'less often with a larger cache.',
+    }),
     busy_timeout_ms: Type.Integer({
       minimum: 0,
       default: 5000,

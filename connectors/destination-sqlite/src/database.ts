@@ -36,6 +36,7 @@ export function openDatabase(config: SqliteConfig, options: { mustExist?: boolea
   try {
     db.pragma(`busy_timeout = ${config.busy_timeout_ms}`);
     db.pragma('journal_mode = WAL');
+    db.pragma(`cache_size = ${-1024 * config.cache_size_mb}`);
     db.pragma(`synchronous = ${config.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.function('tributary_convert', { deterministic: true }, (value, from, to) =>
       convertStored(value, from as LogicalType, to as LogicalType),
