@@ -222,6 +222,7 @@ export class StreamWriter {
    * cursor is greater than the marker's keep their data: an older marker is ignored.
    */
   #applyDeletion(record: RecordMessage): void {
+    this.#begin(); // for append_dedup, a missing key column is added here
     if (!this.#statements.hasKeyColumns()) return; // no key, or no row could hold one yet
     this.flush();
     const { keys, cursor } = this.#statements.keyColumns();

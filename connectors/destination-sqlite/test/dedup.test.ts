@@ -190,3 +190,28 @@ describe('append_dedup', () => {
     expect(query(db.path, 'SELECT id, label FROM tags')).toEqual([{ id: 1, label: 'b' }]);
   });
 });
+
+describe('deletions in append mode', () => {
+  const events = (policy: 'hard' | 'soft') =>
+    catalog(stream('ev', { id: INT, v: STR }, { primary_key: [['id']], delete_policy: policy }));
+
+  test('hard deletes every row of the key', async () => {
+    await write({ path: db.path }, events('hard'), [
+      rec('ev', { id: 1, v: 'a' }),
+      rec('ev', { id: 1, v: 'b' }),
+      rec('ev', { id: 2, v: 'c' }),
+      rec('ev', { id: 1, _deleted: true }),
+    ]);
+    expect(query(db.path, 'SELECT id, v FROM ev')).toEqual([{ id: 2, v: 'c' }]);
+  });
+
+  test('soft stamps the rows with the marker emitted_at when there is no cursor', async () => {
+    await write({ path: db.path }, events('soft'), [
+      rec('ev', { id: 1, v: 'a' }),
+      rec('ev', { id: 1, _deleted: true }, Date.UTC(2024, 6, 2, 12)),
+    ]);
+    expect(query(db.path, 'SELECT id, v, _tributary_deleted_at AS d FROM ev')).toEqual([
+      { id: 1, v: 'a', d: '2024-07-02T12:00:00.000000Z' },
+    ]);
+  });
+});
