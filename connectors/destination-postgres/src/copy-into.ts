@@ -29,10 +29,10 @@ export class CopySession {
     });
   }
 
-  /** Queues one line in COPY text form. */
-  async write(line: string): Promise<void> {
+  /** Queues one line in COPY text form; returns a promise only when it had to send. */
+  write(line: string): Promise<void> | undefined {
     this.#buffer += `${line}\n`;
-    if (this.#buffer.length >= SEND_CHARS) await this.#send();
+    return this.#buffer.length >= SEND_CHARS ? this.#send() : undefined;
   }
 
   async #send(): Promise<void> {

@@ -10,6 +10,7 @@ import {
 } from '@tributary/core';
 import type pg from 'pg';
 import { pgTypeOf } from './column-types.js';
+import { fits } from './fits.js';
 import type { StreamTable } from './stream-table.js';
 import { addColumn, widenColumn } from './table-ddl.js';
 
@@ -36,7 +37,7 @@ export function changesFor(
   table: StreamTable,
   data: Record<string, unknown>,
   policy: SchemaPolicy,
-  recordKey: string,
+  recordKey: () => string,
 ): SchemaChange[] {
   const changes: SchemaChange[] = [];
   for (const field in data) {
@@ -53,11 +54,11 @@ export function changesFor(
           : observedType(value, declared ?? 'string');
       change = { change: 'column_added', field, column: '', from: undefined, to: type };
     } else {
-      if (valueFits(value, column.type)) continue;
+      if (fits(value, column.type)) continue;
       const to = widen(column.type, observedType(value, column.type));
       change = { change: 'column_widened', field, column: column.name, from: column.type, to };
     }
-    if (policy === 'freeze') throw frozen(table, change, recordKey, value);
+    if (policy === 'freeze') throw frozen(table, change, recordKey(), value);
     changes.push(change);
   }
   return changes;

@@ -31,15 +31,17 @@ import { METADATA_DDL } from './stream-table.js';
 import { swapTable } from './table-ddl.js';
 
 /** A chunk goes to Postgres at this many rows or bytes, whichever comes first. */
-const CHUNK_ROWS = 20_000;
-const CHUNK_BYTES = 8 * 1024 * 1024;
+// Small enough that a chunk's records die young (less GC work), large enough that the
+// savepoint and COPY round trips are noise.
+const CHUNK_ROWS = 5_000;
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const NOTHING: Message[] = [];
 
 const TIME_TYPES = new Set(['date', 'timestamp', 'timestamp_tz']);
 
-/** One buffered record: the record (for a reject), its key (for errors), its COPY line. */
+/** One buffered record: the record (for errors and rejects) and its COPY line. */
 interface PendingRow {
   data: Record<string, unknown>;
-  key: string;
   line: string;
   deletion: boolean;
 }
@@ -147,9 +149,11 @@ export class StreamWriter {
   /** Takes one record; returns what to yield now (schema changes, rejects). */
   async add(record: RecordMessage): Promise<Message[]> {
     const data = record.data;
-    const key = recordKey(data, this.#primaryKey);
-    const out: Message[] = [];
+    // The key is only read by errors and rejects: build it when one needs it.
+    const key = () => recordKey(data, this.#primaryKey);
+    let out = NOTHING;
     const changes = changesFor(this.table, data, this.#policies.schemaPolicy, key);
+    if (changes.length > 0 || isDeletion(data)) out = [];
     if (changes.length > 0) {
       // Buffered lines follow the old columns: write them before the table changes.
       out.push(...(await this.#quiesce()));
@@ -167,16 +171,17 @@ export class StreamWriter {
     }
     if (deletion && this.table.mode !== 'append_dedup') {
       out.push(...(await this.#quiesce()));
-      out.push(...(await this.#deleteNow(data, key, record.emitted_at)));
+      out.push(...(await this.#deleteNow(data, key(), record.emitted_at)));
       return out;
     }
     const line = this.#encode(data, record.emitted_at, deletion);
-    if (!this.#session) out.push(...(await this.#openSession()));
-    this.#pending.push({ data, key, line, deletion });
+    if (!this.#session) out = [...out, ...(await this.#openSession())];
+    this.#pending.push({ data, line, deletion });
     this.#bytes += line.length;
-    await this.#session!.write(line);
+    const sending = this.#session!.write(line);
+    if (sending) await sending;
     if (this.#pending.length >= CHUNK_ROWS || this.#bytes >= CHUNK_BYTES)
-      out.push(...(await this.flush()));
+      out = [...out, ...(await this.flush())];
     return out;
   }
 
@@ -189,11 +194,23 @@ export class StreamWriter {
     return extractedAt;
   }
 
+  #lastEmittedAt = Number.NaN;
+  #lastExtractedAt = '';
+
+  /** Records of one read mostly share their emitted_at: format it once. */
+  #extractedAt(emittedAt: number): string {
+    if (emittedAt !== this.#lastEmittedAt) {
+      this.#lastEmittedAt = emittedAt;
+      this.#lastExtractedAt = new Date(emittedAt).toISOString();
+    }
+    return this.#lastExtractedAt;
+  }
+
   #encode(data: Record<string, unknown>, emittedAt: number, deletion: boolean): string {
     const fields: string[] = [];
     for (const column of this.table.columns.values())
       fields.push(copyField(data[column.field], column.type, this.#onNul));
-    const extractedAt = new Date(emittedAt).toISOString();
+    const extractedAt = this.#extractedAt(emittedAt);
     fields.push(extractedAt, this.table.syncId === null ? COPY_NULL : String(this.table.syncId));
     fields.push(deletion ? this.#deletedAt(data, extractedAt) : COPY_NULL);
     if (this.table.mode === 'append_dedup') {
@@ -249,7 +266,7 @@ export class StreamWriter {
       try {
         await savepointed(this.#client, () => this.#writeRows([row]));
       } catch (error) {
-        out.push(this.#refused(row.data, row.key, error));
+        out.push(this.#refused(row.data, recordKey(row.data, this.#primaryKey), error));
       }
     }
     return out;

@@ -93,7 +93,8 @@ export async function* writeMessages(
       throwIfAborted(ctx.signal);
       if (message.type === 'RECORD') {
         const { stream, namespace } = message.record;
-        yield* await writerFor(writers, stream, namespace).add(message.record);
+        const out = await writerFor(writers, stream, namespace).add(message.record);
+        if (out.length > 0) yield* out;
       } else if (message.type === 'STATE') {
         for (const writer of writers.values()) yield* await writer.flush();
         await saveState(client, config.schema, message.state);
