@@ -55,6 +55,15 @@ export function loadConfig(file: string, options: LoadConfigOptions = {}): Loade
   config.syncs.forEach((sync, i) => {
     if (names.has(sync.name)) issues.push(`syncs[${i}].name: duplicate sync name '${sync.name}'`);
     names.add(sync.name);
+    for (const role of ['source', 'destination'] as const) {
+      const ref = sync[role];
+      const at = `syncs[${i}].${role}`;
+      if ((ref.package === undefined) === (ref.command === undefined)) {
+        issues.push(`${at}: name the connector by either 'package' or 'command'`);
+      } else if (ref.limits !== undefined && ref.package !== undefined) {
+        issues.push(`${at}.limits: limits apply to a connector run as a 'command'`);
+      }
+    }
   });
   if (issues.length > 0) throw new ConfigError(`${file}: invalid config`, issues, { file });
 

@@ -2,10 +2,41 @@ import { type Static, Type } from 'typebox';
 
 const Strings = Type.Array(Type.String({ minLength: 1 }), { minItems: 1 });
 
-/** A connector of a sync: the npm package that exports it and its own config. */
+/** Resource limits of a connector run as a child process (`command`). */
+export const ConnectorLimits = Type.Object(
+  {
+    timeout_seconds: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, description: 'wall-clock limit of each command run' }),
+    ),
+    memory_mib: Type.Optional(
+      Type.Integer({
+        minimum: 16,
+        description: 'heap limit of a Node command, resident memory (VmRSS) of any other',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+/** Resource limits of a command connector. */
+export type ConnectorLimits = Static<typeof ConnectorLimits>;
+
+/**
+ * A connector of a sync and its own config: an npm package run in process, or a command
+ * (any executable, any language) run as a child process speaking the Airbyte protocol.
+ * Exactly one of `package` and `command`; the loader says so when both or neither are set.
+ */
 export const ConnectorRef = Type.Object(
   {
-    package: Type.String({ minLength: 1, description: 'npm package name or a path to one' }),
+    package: Type.Optional(
+      Type.String({ minLength: 1, description: 'npm package name or a path to one' }),
+    ),
+    command: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: 'executable and its arguments, e.g. ["node", "dist/bin.js"]',
+      }),
+    ),
+    limits: Type.Optional(ConnectorLimits),
     config: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), {
         description: "the connector's config, checked against its own schema",

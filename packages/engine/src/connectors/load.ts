@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type Destination, isConnector, type Source } from '@tributary/core';
+import type { ConnectorRef } from '../config/schema.js';
+import { commandDestination, commandSource } from './command-connector.js';
 
 /** Where to look for connector packages, first match wins. */
 export interface ResolveOptions {
@@ -9,6 +11,44 @@ export interface ResolveOptions {
   cwd?: string;
   /** Then these modules' own dependencies (a host passes its `import.meta.url`). */
   resolveFrom?: string[];
+}
+
+/**
+ * Opens the connector a sync names: by `package`, loaded in process (no serialization); by
+ * `command`, run as a child process speaking the Airbyte protocol, behind the same Source
+ * or Destination contract, so the engine's pipe does not know the difference. A relative
+ * command path resolves against the cwd.
+ */
+export async function openConnector(
+  ref: ConnectorRef,
+  role: 'source',
+  options?: ResolveOptions,
+): Promise<Source>;
+export async function openConnector(
+  ref: ConnectorRef,
+  role: 'destination',
+  options?: ResolveOptions,
+): Promise<Destination>;
+export async function openConnector(
+  ref: ConnectorRef,
+  role: 'source' | 'destination',
+  options: ResolveOptions = {},
+): Promise<Source | Destination> {
+  if (ref.command !== undefined) {
+    const command = {
+      argv: ref.command,
+      role,
+      cwd: options.cwd ?? process.cwd(),
+      ...(ref.limits === undefined ? {} : { limits: ref.limits }),
+    };
+    return role === 'source' ? commandSource(command) : commandDestination(command);
+  }
+  if (ref.package === undefined) {
+    throw new ConfigError(`the ${role} names neither a 'package' nor a 'command'`);
+  }
+  return role === 'source'
+    ? loadConnector(ref.package, 'source', options)
+    : loadConnector(ref.package, 'destination', options);
 }
 
 /**

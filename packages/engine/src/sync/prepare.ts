@@ -1,6 +1,6 @@
 import { ConfigError, collectSecrets, type Destination, type Source } from '@tributary/core';
 import type { SyncConfig } from '../config/schema.js';
-import { loadConnector, type ResolveOptions } from '../connectors/load.js';
+import { openConnector, type ResolveOptions } from '../connectors/load.js';
 import { Redactor } from '../redact.js';
 
 /** A sync whose connectors are loaded and whose configs both validated. */
@@ -36,8 +36,8 @@ export async function prepareSync(
 ): Promise<PreparedSync> {
   const file = options.file ?? 'tributary.yaml';
   const at = options.at ?? 'sync';
-  const source = await loadConnector(sync.source.package, 'source', options);
-  const destination = await loadConnector(sync.destination.package, 'destination', options);
+  const source = await openConnector(sync.source, 'source', options);
+  const destination = await openConnector(sync.destination, 'destination', options);
 
   const issues: string[] = [];
   const sourceConfig = validate(source, sync.source.config, `${at}.source.config`, issues);
