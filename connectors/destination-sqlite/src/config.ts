@@ -19,7 +19,7 @@ export const SqliteConfig = Type.Object(
     rows_per_statement: Type.Integer({
       minimum: 1,
       maximum: 32766,
-      default: 250,
+      default: 100,
       description:
         'Rows bound to one multi-row INSERT (rows); capped so a statement never passes ' +
         "SQLite's 32766 variables.",
