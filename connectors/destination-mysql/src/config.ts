@@ -17,7 +17,7 @@ export const MysqlConfig = Type.Object(
       description: 'Colliding or too-long column names get a stable hash (rename) or fail.',
     }),
     batch_size: Type.Integer({
-      default: 50_000,
+      default: 10_000,
       minimum: 1,
       description: 'Records held in memory before they are loaded (inside the open transaction).',
     }),

@@ -37,7 +37,6 @@ interface Pending {
   deletedAt: string | null;
   cursor: unknown;
   key: string;
-  recordKey: string;
   data: Record<string, unknown>;
 }
 
@@ -82,6 +81,7 @@ export class StreamWriter {
   #pending: Pending[] = [];
   #stageReady = false;
   readonly #keyFields: string[];
+  readonly #keyPaths: string[][];
   readonly #cursorField: string | undefined;
   readonly #cursorType: LogicalType;
   readonly #onBad: BadRecordPolicy;
@@ -104,6 +104,7 @@ export class StreamWriter {
     this.#onBad = options.onBadRecord;
     this.#deletePolicy = options.deletePolicy;
     this.#keyFields = primaryKeyOf(configured).map((path) => path.join('.'));
+    this.#keyPaths = this.#keyFields.map((f) => [f]);
     const cursor = cursorFieldOf(configured);
     this.#cursorField = cursor && cursor.length === 1 ? cursor[0] : undefined;
     const fields = fieldsOf(stream.json_schema);
@@ -148,19 +149,20 @@ export class StreamWriter {
    */
   async add(record: RecordMessage, onDdl: () => Promise<void>): Promise<void> {
     const data = record.data;
-    const key = recordKey(
-      data,
-      this.#keyFields.map((f) => [f]),
-    );
+    let key: string | undefined;
+    const keyOf = () => {
+      key ??= recordKey(data, this.#keyPaths);
+      return key;
+    };
     try {
       if (!this.schema.exists) {
         await onDdl();
         await this.schema.create(data);
       }
       for (;;) {
-        const check = this.schema.check(data, key);
+        const check = this.schema.check(data, keyOf);
         if (check.kind === 'row') {
-          this.#hold(record, check.values, key);
+          this.#hold(record, check.values);
           break;
         }
         await onDdl();
@@ -169,7 +171,7 @@ export class StreamWriter {
       }
     } catch (error) {
       if (!(error instanceof BadRecordError) || this.#onBad === 'fail') throw error;
-      this.#reject(data, key, error.message, error.context.column);
+      this.#reject(data, keyOf(), error.message, error.context.column);
     } finally {
       for (const change of this.schema.changes.splice(0)) {
         this.out.push(trace({ type: 'SCHEMA_CHANGE', schema_change: change }));
@@ -177,7 +179,7 @@ export class StreamWriter {
     }
   }
 
-  #hold(record: RecordMessage, values: (string | null)[], key: string): void {
+  #hold(record: RecordMessage, values: (string | null)[]): void {
     const data = record.data;
     const deleted = isDeletion(data);
     if (deleted && this.#keyFields.length === 0) return; // nothing identifies the row
@@ -192,10 +194,15 @@ export class StreamWriter {
       extractedAt: emittedAtText(record.emitted_at),
       deletedAt,
       cursor,
-      key: this.#keyFields.map((f) => JSON.stringify(valueAt(data, [f]) ?? null)).join('\u0000'),
-      recordKey: key,
+      key: this.#dedupKey(data),
       data,
     });
+  }
+
+  /** The key records are deduplicated by; only append_dedup needs it. */
+  #dedupKey(data: Record<string, unknown>): string {
+    if (this.mode !== 'append_dedup') return '';
+    return this.#keyFields.map((f) => JSON.stringify(valueAt(data, [f]) ?? null)).join('\u0000');
   }
 
   #reject(data: Record<string, unknown>, key: string, reason: string, column?: unknown): void {
@@ -255,18 +262,19 @@ export class StreamWriter {
       ? this.schema.columns.find((c) => c.column.toLowerCase() === column.toLowerCase())?.field
       : undefined;
     const where = column ? ` column '${column}'` : '';
+    const key = recordKey(row.data, this.#keyPaths);
     const reason =
       `stream '${this.name}': table '${this.finalTable}'${where} refused record ` +
-      `${row.recordKey}: ${message}`;
+      `${key}: ${message}`;
     if (this.#onBad === 'fail') {
       throw new BadRecordError(reason, {
         stream: this.name,
-        recordKey: row.recordKey,
+        recordKey: key,
         ...(column ? { column } : {}),
         ...(field ? { field } : {}),
       });
     }
-    this.#reject(row.data, row.recordKey, reason, column);
+    this.#reject(row.data, key, reason, column);
   }
 
   async #write(rows: Pending[], single = false): Promise<void> {
@@ -328,9 +336,7 @@ export class StreamWriter {
     const where = this.#keyFields
       .map((f) => `${quoteId(this.schema.columnOf(f)!.column)} = ?`)
       .join(' AND ');
-    const params = this.#keyFields.map(
-      (f) => row.values[this.schema.columns.indexOf(this.schema.columnOf(f)!)] ?? null,
-    );
+    const params = this.#keyFields.map((f) => row.values[this.schema.columnOf(f)!.index] ?? null);
     if (this.#deletePolicy === 'hard') {
       await this.conn.query(`DELETE FROM ${table} WHERE ${where}`, params);
     } else {

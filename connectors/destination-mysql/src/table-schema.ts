@@ -13,7 +13,7 @@ import {
   widen,
 } from '@tributary/core';
 import type { Connection } from 'mysql2/promise';
-import { encodeValue } from './encode.js';
+import { encodeValue, utcDatetimeText } from './encode.js';
 import { type MappedColumn, readColumnMap, writeColumnMap } from './meta-tables.js';
 import { type ColumnInfo, logicalFromInfo, physicalGap, sqlTypeFor } from './physical.js';
 import { quoteId } from './sql.js';
@@ -23,11 +23,15 @@ export const MYSQL_IDENTIFIERS = { maxLength: 64, unit: 'chars', caseInsensitive
 
 /** One data column of a destination table. */
 export interface Column {
+  /** Position among the data columns; columns are only ever appended. */
+  index: number;
   field: string;
   column: string;
   type: LogicalType;
   key: boolean;
   info: ColumnInfo;
+  /** For DATETIME columns: whether values carry an offset (timestamp_tz). */
+  timestamp?: boolean;
 }
 
 /** What a table's stream needs to know to shape it. */
@@ -136,9 +140,11 @@ export class TableSchema {
     return out;
   }
 
-  #add(column: Column): void {
-    this.columns.push(column);
-    this.#byField.set(column.field, column);
+  #add(column: Omit<Column, 'index'>): void {
+    const full: Column = { ...column, index: this.columns.length };
+    setTimestampFlag(full);
+    this.columns.push(full);
+    this.#byField.set(column.field, full);
   }
 
   /** Creates the table from the catalog's fields; `sample` sizes decimals and key columns. */
@@ -148,7 +154,7 @@ export class TableSchema {
     for (const key of o.keyFields) if (!fields.includes(key)) fields.push(key);
     this.#map.assignAll(fields);
     const defs: string[] = [];
-    const planned: Array<Omit<Column, 'info'>> = [];
+    const planned: Array<Omit<Column, 'info' | 'index'>> = [];
     for (const field of fields) {
       const column = this.#map.columnFor(field);
       const type = o.fields.get(field)?.type ?? observedType(sample[field], 'string');
@@ -190,7 +196,7 @@ export class TableSchema {
    * change it needs (under `freeze`, a SchemaError instead). Throws BadRecordError for a
    * value no column of its kind can hold.
    */
-  check(data: Record<string, unknown>, recordKey: string): Check {
+  check(data: Record<string, unknown>, keyOf: () => string): Check {
     const values: (string | null)[] = new Array(this.columns.length).fill(null);
     for (const field in data) {
       if (field === '_deleted') continue;
@@ -198,20 +204,27 @@ export class TableSchema {
       const col = this.#byField.get(field);
       if (!col) {
         if (value === null || value === undefined) continue;
-        return this.#addColumn(field, value, recordKey);
+        return this.#addColumn(field, value, keyOf());
       }
       if (value === null || value === undefined) continue;
+      if (col.timestamp !== undefined && typeof value === 'string') {
+        const fast = utcDatetimeText(value, col.timestamp);
+        if (fast !== undefined) {
+          values[col.index] = fast;
+          continue;
+        }
+      }
       let type = col.type;
       if (!valueFits(value, type)) {
         const wider = widen(type, observedType(value, type));
-        if (wider !== type) return this.#retype(col, wider, value, recordKey);
+        if (wider !== type) return this.#retype(col, wider, value, keyOf());
         type = col.type;
       }
       const text = encodeValue(value, type);
       if (text === null) continue;
       const gap = physicalGap(col.info, type, col.key, text);
-      if (gap) return this.#resize(col, gap.reason, gap.widerSql, value, recordKey);
-      values[this.columns.indexOf(col)] = text;
+      if (gap) return this.#resize(col, gap.reason, gap.widerSql, value, keyOf());
+      values[col.index] = text;
     }
     return { kind: 'row', values };
   }
@@ -318,6 +331,7 @@ export class TableSchema {
     );
     col.info = (await this.#readInfo()).get(col.column.toLowerCase()) ?? col.info;
     col.type = to;
+    setTimestampFlag(col);
     if (from !== to) await this.#recordMap([{ field: col.field, column: col.column, type: to }]);
     this.changes.push({
       stream_descriptor: { name: o.stream },
@@ -338,6 +352,12 @@ export class TableSchema {
   columnOf(field: string): Column | undefined {
     return this.#byField.get(field);
   }
+}
+
+function setTimestampFlag(col: Column): void {
+  if (col.info.dataType === 'datetime' && col.type === 'timestamp_tz') col.timestamp = true;
+  else if (col.info.dataType === 'datetime' && col.type === 'timestamp') col.timestamp = false;
+  else delete col.timestamp;
 }
 
 function describeInfo(info: ColumnInfo): string {

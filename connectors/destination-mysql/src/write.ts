@@ -28,6 +28,7 @@ export async function* writeMessages(
   const session = await openSession(config);
   const { conn } = session;
   let open = false;
+  let inflight: Promise<void> | undefined;
   try {
     await ensureMetaTables(conn);
     const loader = new Loader(session, config.load_method, config.insert_statement_bytes, (why) =>
@@ -44,11 +45,19 @@ export async function* writeMessages(
     );
     const deferred: Array<[string, StateMessage]> = [];
 
+    // The last batch's load, left running while the next records are checked: the server
+    // and this process work at the same time. Settled before any other statement.
+    const settle = async () => {
+      const running = inflight;
+      inflight = undefined;
+      if (running) await running;
+    };
     const begin = async () => {
       if (!open) await conn.query('START TRANSACTION');
       open = true;
     };
     const beforeDdl = async () => {
+      await settle();
       if (!open) return;
       // DDL commits the open transaction in MySQL: the records applied so far land early.
       ctx.logger.warn('a schema change commits records applied before their STATE', {
@@ -57,6 +66,7 @@ export async function* writeMessages(
       open = false;
     };
     const applyAll = async () => {
+      await settle();
       for (const writer of writers.values()) {
         if (writer.pendingCount === 0) continue;
         await begin();
@@ -64,7 +74,9 @@ export async function* writeMessages(
       }
     };
     const drain = function* () {
-      for (const writer of writers.values()) yield* writer.out.splice(0);
+      for (const writer of writers.values()) {
+        if (writer.out.length > 0) yield* writer.out.splice(0);
+      }
     };
 
     for await (const message of messages) {
@@ -79,10 +91,12 @@ export async function* writeMessages(
         }
         await writer.add(message.record, beforeDdl);
         if (writer.pendingCount >= config.batch_size) {
+          await settle();
           await begin();
-          await writer.apply();
+          inflight = writer.apply();
+          inflight.catch(() => undefined); // awaited by settle(); not an unhandled rejection
         }
-        yield* drain();
+        if (writer.out.length > 0) yield* drain();
       } else if (message.type === 'STATE') {
         await applyAll();
         const stateKey = stateKeyOf(message.state, streamKey);
@@ -110,6 +124,7 @@ export async function* writeMessages(
       for (const [, state] of deferred) yield { type: 'STATE', state };
     }
   } catch (error) {
+    await inflight?.catch(() => undefined);
     if (open) await conn.query('ROLLBACK').catch(() => undefined);
     throw wrapError(error, `writing to MySQL ${session.where}`, session.secrets);
   } finally {
