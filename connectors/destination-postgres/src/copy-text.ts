@@ -71,3 +71,43 @@ export function copyField(value: unknown, type: LogicalType, onNul: () => void):
   if (value === null || value === undefined) return COPY_NULL;
   return escapeCopy(pgText(value, type, onNul));
 }
+
+const UNESCAPES: Record<string, string> = { '\\\\': '\\', '\\t': '\t', '\\n': '\n', '\\r': '\r' };
+
+function fromPgText(text: string, type: LogicalType): unknown {
+  switch (type) {
+    case 'integer':
+    case 'number':
+      return Number(text);
+    case 'boolean':
+      return text === 't';
+    case 'object':
+    case 'array':
+    case 'json':
+      return JSON.parse(text);
+    case 'bytes':
+      return Buffer.from(text.slice(2), 'hex').toString('base64');
+    default:
+      return text;
+  }
+}
+
+/**
+ * The record a COPY line was made from, as far as its columns hold it (nulls left out). A
+ * chunk keeps only its lines, not its records, so that they die young; the rare refused row
+ * is rebuilt from its line for the error and the REJECT.
+ */
+export function decodeLine(
+  line: string,
+  columns: readonly { field: string; type: LogicalType }[],
+): Record<string, unknown> {
+  const parts = line.split('\t');
+  const data: Record<string, unknown> = {};
+  columns.forEach((column, i) => {
+    const raw = parts[i];
+    if (raw === undefined || raw === COPY_NULL) return;
+    const text = raw.replace(/\\[\\tnr]/g, (e) => UNESCAPES[e]!);
+    data[column.field] = fromPgText(text, column.type);
+  });
+  return data;
+}

@@ -15,7 +15,7 @@ import type pg from 'pg';
 import { isRecordFault, refusedRecord, rejectOf } from './bad-records.js';
 import { pgTypeOf } from './column-types.js';
 import { CopySession, copyRows, rollbackToSavepoint, savepointed } from './copy-into.js';
-import { COPY_NULL, copyField, pgText } from './copy-text.js';
+import { COPY_NULL, copyField, decodeLine, pgText } from './copy-text.js';
 import {
   createStagingSql,
   deleteSql,
@@ -38,13 +38,6 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 const NOTHING: Message[] = [];
 
 const TIME_TYPES = new Set(['date', 'timestamp', 'timestamp_tz']);
-
-/** One buffered record: the record (for errors and rejects) and its COPY line. */
-interface PendingRow {
-  data: Record<string, unknown>;
-  line: string;
-  deletion: boolean;
-}
 
 /**
  * Which writer has a COPY open on the shared connection. Only one COPY can run at a time, so
@@ -74,7 +67,8 @@ export class StreamWriter {
   readonly #logger: Logger;
   readonly #staging: string;
   readonly #primaryKey: FieldPath[];
-  #pending: PendingRow[] = [];
+  #pending: string[] = [];
+  #pendingDeletion = false;
   #bytes = 0;
   #seq = 0;
   #warnedNul = false;
@@ -176,7 +170,8 @@ export class StreamWriter {
     }
     const line = this.#encode(data, record.emitted_at, deletion);
     if (!this.#session) out = [...out, ...(await this.#openSession())];
-    this.#pending.push({ data, line, deletion });
+    this.#pending.push(line);
+    if (deletion) this.#pendingDeletion = true;
     this.#bytes += line.length;
     const sending = this.#session!.write(line);
     if (sending) await sending;
@@ -250,11 +245,13 @@ export class StreamWriter {
     this.#session = undefined;
     if (this.#gate.active === this) this.#gate.active = undefined;
     const rows = this.#pending;
+    const anyDeletion = this.#pendingDeletion;
     this.#pending = [];
+    this.#pendingDeletion = false;
     this.#bytes = 0;
     try {
       await session.end();
-      if (this.table.mode === 'append_dedup') await this.#merge(rows);
+      if (this.table.mode === 'append_dedup') await this.#merge(anyDeletion);
       await this.#client.query('RELEASE SAVEPOINT tributary_chunk');
       return [];
     } catch (error) {
@@ -266,7 +263,8 @@ export class StreamWriter {
       try {
         await savepointed(this.#client, () => this.#writeRows([row]));
       } catch (error) {
-        out.push(this.#refused(row.data, recordKey(row.data, this.#primaryKey), error));
+        const data = decodeLine(row, [...this.table.columns.values()]);
+        out.push(this.#refused(data, recordKey(data, this.#primaryKey), error));
       }
     }
     return out;
@@ -279,8 +277,7 @@ export class StreamWriter {
     return trace({ type: 'REJECT', reject: rejectOf(this.#descriptor, data, refused) });
   }
 
-  async #writeRows(rows: readonly PendingRow[]): Promise<void> {
-    const lines = rows.map((r) => r.line);
+  async #writeRows(lines: readonly string[]): Promise<void> {
     const columns = rowColumns(this.table);
     if (this.table.mode !== 'append_dedup') {
       const target = qualified(this.table.schema, this.table.target);
@@ -289,13 +286,13 @@ export class StreamWriter {
     }
     const staging = `pg_temp.${ident(this.#staging)}`;
     await copyRows(this.#client, staging, [...columns, SEQ_COLUMN, IS_DELETION_COLUMN], lines);
-    await this.#merge(rows);
+    await this.#merge(lines.some((line) => line.endsWith('\tt')));
   }
 
   /** Merges the staged rows into the table, then empties staging for the next chunk. */
-  async #merge(rows: readonly PendingRow[]): Promise<void> {
+  async #merge(anyDeletion: boolean): Promise<void> {
     const staging = `pg_temp.${ident(this.#staging)}`;
-    if (rows.some((r) => r.deletion))
+    if (anyDeletion)
       await this.#client.query(deleteSql(this.table, this.#staging, this.#policies.deletePolicy));
     await this.#client.query(upsertSql(this.table, this.#staging));
     await this.#client.query(`TRUNCATE ${staging}`);
@@ -339,6 +336,7 @@ export class StreamWriter {
     const session = this.#session;
     this.#session = undefined;
     this.#pending = [];
+    this.#pendingDeletion = false;
     if (session) await session.abort();
   }
 
