@@ -114,12 +114,17 @@ try {
     signal: new AbortController().signal,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   };
+  const genStart = process.hrtime.bigint();
+  for await (const m of messages()) if (m.type === 'STATE') void m;
+  const generateSeconds = Number(process.hrtime.bigint() - genStart) / 1e9;
+  const cpuBefore = process.cpuUsage();
   const start = process.hrtime.bigint();
   let states = 0;
   for await (const m of destination.write(config, catalog, messages(), ctx)) {
     if (m.type === 'STATE') states++;
   }
   const ourSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
   await admin.query(`ALTER TABLE ${db}.ref_orders ADD PRIMARY KEY (id)`);
   const [[count]] = await admin.query(`SELECT COUNT(*) AS n FROM ${db}.orders`);
   const [[same]] = await admin.query(
@@ -136,6 +141,9 @@ try {
       reference_seconds: Number(refSeconds.toFixed(2)),
       destination_seconds: Number(ourSeconds.toFixed(2)),
       ratio: Number((ourSeconds / refSeconds).toFixed(2)),
+      generate_only_seconds: Number(generateSeconds.toFixed(2)),
+      destination_cpu_seconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+      load_average: (await import('node:os')).loadavg()[0].toFixed(1),
       peak_rss_mib: Math.round(rssMiB),
     }),
   );

@@ -17,7 +17,7 @@ export const MysqlConfig = Type.Object(
       description: 'Colliding or too-long column names get a stable hash (rename) or fail.',
     }),
     batch_size: Type.Integer({
-      default: 10_000,
+      default: 2_000,
       minimum: 1,
       description: 'Records held in memory before they are loaded (inside the open transaction).',
     }),
@@ -38,7 +38,7 @@ export const MysqlConfig = Type.Object(
       minimum: 1024,
       description: 'Largest multi-row INSERT statement in bytes (capped by max_allowed_packet).',
     }),
-    connect_timeout_ms: Type.Integer({ default: 10_000, minimum: 1 }),
+    connect_timeout_ms: Type.Integer({ default: 2_000, minimum: 1 }),
   },
   { additionalProperties: false },
 );

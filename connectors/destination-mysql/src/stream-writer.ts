@@ -189,6 +189,7 @@ export class StreamWriter {
       const parsed = typeof cursor === 'string' ? parseTimestamp(cursor) : undefined;
       deletedAt = parsed ? datetimeUtc(parsed.epochNanos) : emittedAtText(record.emitted_at);
     }
+    values.push(emittedAtText(record.emitted_at), this.#syncId, deletedAt);
     this.#pending.push({
       values,
       extractedAt: emittedAtText(record.emitted_at),
@@ -286,15 +287,19 @@ export class StreamWriter {
       METADATA_COLUMNS.deletedAt,
     ];
     const width = columns.length;
+    const textual = [...columns.map((c) => !PLAIN_TYPES.has(c.type)), false, false, false];
+    // #hold put the metadata after the data values; a column added since shifts it.
     const toRow = (p: Pending) => {
-      const values = p.values.length === width ? p.values.slice() : padded(p.values, width);
-      values.push(p.extractedAt, this.#syncId, p.deletedAt);
-      return values;
+      if (p.values.length === width + 3) return p.values;
+      const data = padded(p.values.slice(0, p.values.length - 3), width);
+      data.push(p.extractedAt, this.#syncId, p.deletedAt);
+      p.values = data;
+      return data;
     };
     const load = (table: string, list: Pending[]) =>
       single
         ? this.loader.insert(table, names, list.map(toRow))
-        : this.loader.load(table, names, list.map(toRow));
+        : this.loader.load(table, names, list.map(toRow), textual);
 
     if (this.mode !== 'append_dedup' || this.#keyFields.length === 0) {
       await this.#writeInOrder(rows, (list) => load(this.schema.options.table, list));
@@ -368,6 +373,18 @@ export class StreamWriter {
     await this.schema.flushMap();
   }
 }
+
+/** Types whose text never holds a tab, newline or backslash: sent without escaping. */
+const PLAIN_TYPES = new Set<LogicalType>([
+  'integer',
+  'number',
+  'big_integer',
+  'decimal',
+  'date',
+  'timestamp',
+  'timestamp_tz',
+  'boolean',
+]);
 
 function padded(values: (string | null)[], width: number): (string | null)[] {
   const out = values.slice();
