@@ -2,17 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import destination from '@tributary/destination-sqlite';
+import { commandDestination, describeDestinationAcceptance } from '@tributary/testing';
 import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
-import { commandDestination, describeDestinationAcceptance } from '../src/index.js';
+import destination from '../src/index.js';
 
-// The acceptance suite against @tributary/destination-sqlite, in process and through its
-// built bin (run `pnpm --filter @tributary/destination-sqlite build` first).
+// The acceptance suite of @tributary/testing against this connector, in process and through
+// its built bin (run `pnpm --filter @tributary/destination-sqlite build` first).
 
-const bin = fileURLToPath(
-  new URL('../../../connectors/destination-sqlite/dist/bin.js', import.meta.url),
-);
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));

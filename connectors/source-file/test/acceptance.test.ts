@@ -2,14 +2,15 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import source from '@tributary/source-file';
+import { commandSource, describeSourceAcceptance } from '@tributary/testing';
 import { afterAll } from 'vitest';
-import { commandSource, describeSourceAcceptance } from '../src/index.js';
+import source from '../src/index.js';
 
-// The acceptance suite against @tributary/source-file, in process and through its built bin
-// (run `pnpm --filter @tributary/source-file build` first). Each run gets its own CSV file.
+// The acceptance suite of @tributary/testing against this connector, in process and through
+// its built bin (run `pnpm --filter @tributary/source-file build` first). Each run gets its
+// own CSV file.
 
-const bin = fileURLToPath(new URL('../../../connectors/source-file/dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
