@@ -62,7 +62,10 @@ export const destination = defineDestination({
     const session = await openSession(config);
     try {
       await ensureMetaTables(session.conn);
-      await deleteStates(session.conn, streams.length === 0 ? [] : keysOf(catalog, streams));
+      if (streams.length === 0) await deleteStates(session.conn, []);
+      // A stream named but not in the catalog is still forgotten under its bare name.
+      else
+        await deleteStates(session.conn, [...new Set([...keysOf(catalog, streams), ...streams])]);
     } finally {
       await closeSession(session);
     }

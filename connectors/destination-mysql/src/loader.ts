@@ -77,9 +77,12 @@ export class Loader {
       `LOAD DATA LOCAL INFILE 'tributary-rows' INTO TABLE ${quoteId(table)} ` +
       `CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' ` +
       `LINES TERMINATED BY '\\n' (${idList(columns)})`;
+    // Encoded before the statement is sent: the server then reads at its own pace instead of
+    // waiting for this process between the records it is checking meanwhile.
+    const chunks = [...tsvChunks(rows, textual)];
     const [result] = await this.session.conn.query<ResultSetHeader>({
       sql,
-      infileStreamFactory: () => Readable.from(tsvChunks(rows, textual)),
+      infileStreamFactory: () => Readable.from(chunks),
     });
     if (result.warningStatus > 0) {
       const [warnings] = await this.session.conn.query('SHOW WARNINGS LIMIT 1');
