@@ -3,6 +3,7 @@ import {
   type ConnectorContext,
   DestinationError,
   type Message,
+  messageBatches,
   type RecordMessage,
   type StateMessage,
   stateKind,
@@ -38,23 +39,32 @@ export async function* writeMessages(
     const overwrite = new Set(
       [...writers].filter(([, w]) => w.mode === 'overwrite').map(([key]) => key),
     );
-    for await (const message of messages) {
+    // Arrays of messages when the input offers them (core's MESSAGE_BATCHES): no await per
+    // record. Any other input comes one message an array.
+    for await (const batch of messageBatches(messages)) {
       throwIfAborted(ctx.signal);
-      if (message.type === 'RECORD') {
-        writerOf(writers, message.record).accept(message.record);
-      } else if (message.type === 'STATE') {
-        for (const writer of writers.values()) writer.flush();
-        const state = message.state;
-        const key = stateKeyOf(state);
-        const deferred = stateKind(state) === 'STREAM' ? overwrite.has(key) : overwrite.size > 0;
-        if (deferred) held.push(state);
-        else {
-          begin(db);
-          saveState(db, state);
+      for (const message of batch) {
+        if (message.type === 'RECORD') {
+          writerOf(writers, message.record).accept(message.record);
+        } else if (message.type === 'STATE') {
+          for (const writer of writers.values()) writer.flush();
+          const state = message.state;
+          const key = stateKeyOf(state);
+          const deferred = stateKind(state) === 'STREAM' ? overwrite.has(key) : overwrite.size > 0;
+          if (deferred) held.push(state);
+          else {
+            begin(db);
+            saveState(db, state);
+          }
+          if (db.inTransaction) db.exec('COMMIT');
+          yield* traces.splice(0);
+          if (!deferred) {
+            yield message;
+            // The consumer ran while we were suspended and may have cancelled the run: stop
+            // before the rest of the array, as a message-at-a-time input would.
+            throwIfAborted(ctx.signal);
+          }
         }
-        if (db.inTransaction) db.exec('COMMIT');
-        yield* traces.splice(0);
-        if (!deferred) yield message;
       }
     }
     begin(db);

@@ -4,6 +4,7 @@ import {
   type ConfiguredCatalog,
   type ConnectorContext,
   defineSource,
+  MESSAGE_BATCHES,
   type Message,
   type StateMessage,
   type Stream,
@@ -57,7 +58,10 @@ export const source = defineSource({
   },
 
   read(config, catalog, states, ctx) {
-    return flatten(readAll(config, catalog, states, ctx));
+    // The same messages one by one, or as the arrays they are made in (core's
+    // MESSAGE_BATCHES) for a consumer that takes arrays.
+    const batches = readAll(config, catalog, states, ctx);
+    return Object.assign(flatten(batches), { [MESSAGE_BATCHES]: () => batches });
   },
 });
 

@@ -3,6 +3,7 @@ export * from './config.js';
 export * from './connector.js';
 export * from './errors.js';
 export * from './identifiers.js';
+export * from './message-batches.js';
 export * from './messages/catalog.js';
 export * from './messages/log.js';
 export * from './messages/message.js';

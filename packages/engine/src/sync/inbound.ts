@@ -3,7 +3,9 @@ import {
   BadRecordError,
   CancelledError,
   DELETED_FIELD,
+  MESSAGE_BATCHES,
   type Message,
+  messageBatches,
   type RecordEnvelope,
   recordKey,
   type StateEnvelope,
@@ -33,25 +35,27 @@ export interface Checkpoint {
  * The destination's input: the source's messages, checked and stamped. Written as a bare
  * async iterator rather than an async generator so each record costs one await, not a
  * generator's extra hops; a million records go through here. Records are passed as they
- * came unless `selected_fields` needs a projection.
+ * came unless `selected_fields` needs a projection. It also offers the messages as arrays
+ * (core's MESSAGE_BATCHES), taking the source's arrays when it has them: a destination that
+ * reads arrays then pays no await per record at all (~0.8 s of 7.6 s on a million rows).
  */
 export class Inbound implements AsyncIterableIterator<Message> {
   /** Set when the input side threw: the run reports this, not the destination's rethrow. */
   sourceError: unknown;
   readonly checkpoints: Checkpoint[] = [];
-  private readonly it: AsyncIterator<Message>;
+  private it: AsyncIterator<Message> | undefined;
+  private batches: AsyncIterator<Message[]> | undefined;
   private sequence: number;
   private ticks = 0;
 
   constructor(
-    source: AsyncIterable<Message>,
+    private readonly source: AsyncIterable<Message>,
     private readonly streams: Map<string, StreamRun>,
     private readonly generation: number,
     startSequence: number,
     private readonly signal: AbortSignal,
     private readonly hooks: InboundHooks,
   ) {
-    this.it = source[Symbol.asyncIterator]();
     this.sequence = startSequence;
   }
 
@@ -60,6 +64,7 @@ export class Inbound implements AsyncIterableIterator<Message> {
   }
 
   async next(): Promise<IteratorResult<Message>> {
+    this.it ??= this.source[Symbol.asyncIterator]();
     for (;;) {
       if (this.signal.aborted) throw this.fail(new CancelledError());
       let result: IteratorResult<Message>;
@@ -69,28 +74,64 @@ export class Inbound implements AsyncIterableIterator<Message> {
         throw this.fail(error);
       }
       if (result.done) return result;
-      const message = result.value;
-      if (message.type === 'RECORD') {
-        const out = await this.record(message);
-        if (out) return { done: false, value: out };
-      } else if (message.type === 'STATE') {
-        return { done: false, value: this.stamp(message) };
-      } else if (message.type === 'TRACE' && message.trace.type === 'REJECT') {
-        const reject = message.trace.reject;
-        const stream = reject && this.streams.get(keyOf(reject.stream_descriptor));
-        if (reject && stream) await this.hooks.reject(stream, reject, 'source');
-      } else {
-        this.hooks.side(message);
-      }
+      let out = this.take(result.value);
+      if (out instanceof Promise) out = await out;
+      if (out) return { done: false, value: out };
     }
   }
 
+  /** The same messages as `next` gives, an array at a time (never an empty one). */
+  [MESSAGE_BATCHES](): AsyncIterator<Message[]> {
+    this.batches ??= messageBatches(this.source)[Symbol.asyncIterator]();
+    const batches = this.batches;
+    return {
+      next: async (): Promise<IteratorResult<Message[]>> => {
+        for (;;) {
+          if (this.signal.aborted) throw this.fail(new CancelledError());
+          let result: IteratorResult<Message[]>;
+          try {
+            result = await batches.next();
+          } catch (error) {
+            throw this.fail(error);
+          }
+          if (result.done) return result;
+          const out: Message[] = [];
+          for (const message of result.value) {
+            // An await only where a hook runs (a reject, rare), not per record.
+            let taken = this.take(message);
+            if (taken instanceof Promise) taken = await taken;
+            if (taken) out.push(taken);
+          }
+          if (out.length > 0) return { done: false, value: out };
+        }
+      },
+      return: () => this.return() as Promise<IteratorResult<never>>,
+    };
+  }
+
   async return(): Promise<IteratorResult<Message>> {
-    await this.it.return?.();
+    await this.it?.return?.();
+    await this.batches?.return?.();
     return { done: true, value: undefined };
   }
 
-  private async record(message: RecordEnvelope): Promise<Message | undefined> {
+  /** One source message: what goes on to the destination, or undefined (handled here). */
+  private take(message: Message): Message | undefined | Promise<undefined> {
+    if (message.type === 'RECORD') return this.record(message);
+    if (message.type === 'STATE') return this.stamp(message);
+    if (message.type === 'TRACE' && message.trace.type === 'REJECT') {
+      const reject = message.trace.reject;
+      const stream = reject && this.streams.get(keyOf(reject.stream_descriptor));
+      if (reject && stream)
+        return this.hooks.reject(stream, reject, 'source').then(() => undefined);
+    } else {
+      this.hooks.side(message);
+    }
+    return undefined;
+  }
+
+  /** A checked record, undefined when left out; a promise only when a reject hook runs. */
+  private record(message: RecordEnvelope): Message | undefined | Promise<undefined> {
     const body = message.record;
     const stream = this.streams.get(
       body.namespace === undefined ? body.stream : `${body.namespace}.${body.stream}`,
@@ -106,8 +147,8 @@ export class Inbound implements AsyncIterableIterator<Message> {
         if (!(error instanceof BadRecordError) || stream.onBadRecord === 'fail') {
           throw this.fail(error);
         }
-        await this.hooks.reject(stream, engineReject(stream, body.data, error), 'engine');
-        return undefined;
+        const reject = engineReject(stream, body.data, error);
+        return this.hooks.reject(stream, reject, 'engine').then(() => undefined);
       }
     }
     stream.forwarded++;
