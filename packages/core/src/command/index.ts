@@ -1,5 +1,6 @@
 export * from './args.js';
 export * from './files.js';
+export * from './line-queue.js';
 export * from './output.js';
 export * from './run.js';
 export * from './stderr-logger.js';

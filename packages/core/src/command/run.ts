@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { collectSecrets, redactText } from '../config.js';
 import type { Connector, ConnectorContext, Destination, Logger, Source } from '../connector.js';
 import { CancelledError, ConfigError, TributaryError, toTraceError } from '../errors.js';
+import { hasMessageBatches, MESSAGE_BATCHES } from '../message-batches.js';
 import type { ConfiguredCatalog } from '../messages/catalog.js';
 import { type Message, trace } from '../messages/message.js';
 import { type CommandLine, parseCommandLine, usage } from './args.js';
@@ -134,7 +135,22 @@ async function read(run: Run, source: Source): Promise<number> {
   const catalog = await readCatalogFile(run.line.catalog!);
   const states = run.line.state ? await readStateFile(run.line.state, catalog) : [];
   const { signal } = run.ctx;
-  for await (const message of source.read(config, catalog, states, run.ctx)) {
+  const messages = source.read(config, catalog, states, run.ctx);
+  if (hasMessageBatches(messages)) {
+    // Arrays as the source makes them: one await per array, not one per record.
+    const batches = messages[MESSAGE_BATCHES]();
+    try {
+      for (let r = await batches.next(); !r.done; r = await batches.next()) {
+        const full = run.out.sendAll(r.value);
+        if (full) await full;
+        if (signal.aborted) throw abortReason(signal);
+      }
+    } finally {
+      await batches.return?.();
+    }
+    return 0;
+  }
+  for await (const message of messages) {
     const full = run.out.send(message);
     if (full) await full;
     if (signal.aborted) throw abortReason(signal);

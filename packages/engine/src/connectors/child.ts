@@ -42,8 +42,12 @@ const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
 export class ConnectorProcess {
   readonly stdout: LineQueue;
   readonly label: string;
+  /** Where a stdout line comes from, as an error names it. */
+  private readonly origin: string;
   lineNumber = 0;
   private lastTrace: TributaryError | undefined;
+  /** A bad stdout line met after other messages of its chunk: its rejection comes next. */
+  private deferredFailure: Promise<never> | undefined;
   private limitError: TributaryError | undefined;
   private heapExhausted = false;
   private readonly stderrTail: string[] = [];
@@ -59,6 +63,7 @@ export class ConnectorProcess {
     private readonly ctx: ConnectorContext,
   ) {
     this.label = `${options.role} command '${options.argv.join(' ')} ${command}'`;
+    this.origin = `${this.label} stdout`;
     const started = new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
@@ -117,21 +122,66 @@ export class ConnectorProcess {
         await this.stdout.wait();
         continue;
       }
-      this.lineNumber += 1;
-      if (line.trim() === '') continue;
-      let message: Message;
-      try {
-        message = readWireLine(line, this.lineNumber, `${this.label} stdout`);
-      } catch (error) {
-        // A line cut off by the child's death: the death is the failure to report.
-        const cutOff = this.stdout.ended && this.stdout.truncated && this.stdout.empty;
-        throw (cutOff && (await this.failure())) || error;
-      }
-      if (message.type === 'TRACE' && message.trace.type === 'ERROR' && message.trace.error) {
-        this.lastTrace = fromTraceError(message.trace.error);
+      const message = this.take(line, this.stdout.empty);
+      const taken = message instanceof Promise ? await message : message;
+      if (taken !== undefined) return taken;
+    }
+  }
+
+  /**
+   * One line of stdout as a message; undefined for a blank line or a TRACE ERROR (kept).
+   * A promise only for a bad line, which may be the cut-off of a dying child.
+   */
+  private take(line: string, lastQueued: boolean): Message | undefined | Promise<never> {
+    this.lineNumber += 1;
+    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return undefined;
+    let message: Message;
+    try {
+      message = readWireLine(line, this.lineNumber, this.origin);
+    } catch (error) {
+      return this.badLine(error, lastQueued);
+    }
+    if (message.type === 'TRACE' && message.trace.type === 'ERROR' && message.trace.error) {
+      this.lastTrace = fromTraceError(message.trace.error);
+      return undefined;
+    }
+    return message;
+  }
+
+  /** A line cut off by the child's death: the death is the failure to report. */
+  private async badLine(error: unknown, lastQueued: boolean): Promise<never> {
+    const cutOff = lastQueued && this.stdout.ended && this.stdout.truncated && this.stdout.empty;
+    throw (cutOff && (await this.failure())) || error;
+  }
+
+  /**
+   * Every message queued on stdout, at least one, as an array; undefined at the end of
+   * stdout. One await per chunk of stdout rather than one per record; TRACE ERRORs are kept
+   * for `failure()` as in `next()`.
+   */
+  async nextBatch(): Promise<Message[] | undefined> {
+    if (this.deferredFailure) await this.deferredFailure;
+    for (;;) {
+      const lines = this.stdout.takeAll();
+      if (lines.length === 0) {
+        if (this.stdout.ended) return undefined;
+        await this.stdout.wait();
         continue;
       }
-      return message;
+      const messages: Message[] = [];
+      for (let i = 0; i < lines.length; i++) {
+        const message = this.take(lines[i]!, i === lines.length - 1);
+        if (message instanceof Promise) {
+          // The messages before a bad line go on first (a STATE among them gets committed),
+          // then its error, as one message at a time would have it.
+          if (messages.length === 0) await message;
+          this.deferredFailure = message;
+          message.catch(() => {});
+          break;
+        }
+        if (message !== undefined) messages.push(message);
+      }
+      if (messages.length > 0) return messages;
     }
   }
 

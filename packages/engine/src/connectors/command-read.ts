@@ -1,14 +1,21 @@
-import type { ConnectorContext, Message } from '@tributary/core';
+import {
+  type BatchedMessages,
+  type ConnectorContext,
+  MESSAGE_BATCHES,
+  type Message,
+} from '@tributary/core';
 import { type CommandConnectorOptions, type CommandInputs, ConnectorProcess } from './child.js';
 
 /**
  * The messages of a source's `read` command, as its Source.read returns them. A bare async
  * iterator, not a generator: a million records come through here, and a queued line costs
- * no await. The child starts on the first `next()`. At the end of stdout the child's
- * failure (a limit, its last TRACE ERROR, a non-zero exit, a kill) is thrown; `return()`
- * (the consumer stopped early) stops the child.
+ * no await. It also hands out every line queued on stdout at once as an array (core's
+ * MESSAGE_BATCHES), so the engine pays one await per chunk of stdout, not one per record;
+ * a reader takes one way or the other. The child starts on the first call. At the end of
+ * stdout the child's failure (a limit, its last TRACE ERROR, a non-zero exit, a kill) is
+ * thrown; `return()` (the consumer stopped early) stops the child.
  */
-export class CommandRead implements AsyncIterableIterator<Message> {
+export class CommandRead implements AsyncIterableIterator<Message>, BatchedMessages {
   private child: ConnectorProcess | undefined;
   private starting: Promise<ConnectorProcess> | undefined;
   private finished = false;
@@ -23,23 +30,37 @@ export class CommandRead implements AsyncIterableIterator<Message> {
     return this;
   }
 
-  async next(): Promise<IteratorResult<Message>> {
+  next(): Promise<IteratorResult<Message>> {
+    return this.step((child) => child.next());
+  }
+
+  [MESSAGE_BATCHES](): AsyncIterator<Message[]> {
+    return {
+      next: () => this.step((child) => child.nextBatch()),
+      return: () => this.return(),
+    };
+  }
+
+  async return(): Promise<IteratorResult<never>> {
+    await this.close();
+    return { done: true, value: undefined };
+  }
+
+  /** One read of the child's stdout; at its end, the child's failure or done. */
+  private async step<T>(
+    read: (child: ConnectorProcess) => Promise<T | undefined>,
+  ): Promise<IteratorResult<T>> {
     if (this.finished) return { done: true, value: undefined };
     const child = this.child ?? (await this.start());
     try {
-      const message = await child.next();
-      if (message !== undefined) return { done: false, value: message };
+      const value = await read(child);
+      if (value !== undefined) return { done: false, value };
       const failure = await child.failure();
       if (failure) throw failure;
     } catch (error) {
       await this.close();
       throw error;
     }
-    await this.close();
-    return { done: true, value: undefined };
-  }
-
-  async return(): Promise<IteratorResult<Message>> {
     await this.close();
     return { done: true, value: undefined };
   }

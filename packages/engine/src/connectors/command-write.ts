@@ -1,5 +1,10 @@
 import type { Writable } from 'node:stream';
-import { type ConnectorContext, encodeMessage, type Message } from '@tributary/core';
+import {
+  type ConnectorContext,
+  encodeMessage,
+  type Message,
+  messageBatches,
+} from '@tributary/core';
 import { type CommandConnectorOptions, type CommandInputs, ConnectorProcess } from './child.js';
 import { rawLineOf } from './wire-message.js';
 
@@ -7,12 +12,19 @@ import { rawLineOf } from './wire-message.js';
 const FLUSH_AT_CHARS = 64 * 1024;
 
 /**
+ * Bytes the child's stdin may hold before the input waits for `drain`. Node's 16 KiB would
+ * stop the engine at nearly every 64 KiB chunk; about 1 MiB lets it run ahead while the
+ * destination is busy, so the processes work side by side and memory still stays flat.
+ */
+const WAIT_ABOVE_BYTES = 1024 * 1024;
+
+/**
  * A destination's `write` command: the input messages go to the child's stdin, one line
  * each (a record read from a child source as the line it came, never encoded again), and
  * the child's STATE, LOG and TRACE messages come back as they are printed.
  *
- * Backpressure: a chunk that fills the pipe is awaited (`drain`) before the input is asked
- * for more, so a slow destination holds the source back and memory stays flat.
+ * Backpressure: once about 1 MiB waits in the pipe, the feeder awaits `drain` before it asks
+ * the input for more, so a slow destination holds the source back and memory stays flat.
  *
  * When the input throws (the source failed, the run was cancelled), the child gets SIGTERM
  * with its stdin still open: an end of input would read as a normal end and commit the
@@ -25,8 +37,7 @@ export async function* writeCommand(
   ctx: ConnectorContext,
 ): AsyncGenerator<Message> {
   const child = await ConnectorProcess.start(options, 'write', inputs, ctx);
-  const input = messages[Symbol.asyncIterator]();
-  const feeder = new Feeder(child, input);
+  const feeder = new Feeder(child, messages);
   const feeding = feeder.run();
   try {
     for (let m = await child.next(); m !== undefined; m = await child.next()) yield m;
@@ -46,13 +57,16 @@ class Feeder {
   inputError: { error: unknown } | undefined;
   private done = false;
   private readonly stdin: Writable;
+  private readonly batches: AsyncIterator<Message[]>;
   private pending = '';
 
   constructor(
     private readonly child: ConnectorProcess,
-    private readonly input: AsyncIterator<Message>,
+    messages: AsyncIterable<Message>,
   ) {
     this.stdin = child.child.stdin!;
+    // Arrays when the input offers them (the engine's does): one await per array.
+    this.batches = messageBatches(messages)[Symbol.asyncIterator]();
     // A child that exits early closes its stdin (EPIPE): the exit is its failure to report.
     this.stdin.on('error', () => {});
   }
@@ -60,9 +74,9 @@ class Feeder {
   async run(): Promise<void> {
     try {
       for (;;) {
-        let result: IteratorResult<Message>;
+        let result: IteratorResult<Message[]>;
         try {
-          result = await this.input.next();
+          result = await this.batches.next();
         } catch (error) {
           this.inputError = { error };
           this.done = true;
@@ -70,12 +84,13 @@ class Feeder {
           return;
         }
         if (result.done || this.done) break;
-        const message = result.value;
-        const raw = rawLineOf(message);
-        this.pending += raw === undefined ? encodeMessage(message) : `${raw}\n`;
-        if (this.pending.length >= FLUSH_AT_CHARS || message.type === 'STATE') {
-          if (!(await this.flush())) break;
+        for (const message of result.value) {
+          const raw = rawLineOf(message);
+          this.pending += raw === undefined ? encodeMessage(message) : `${raw}\n`;
+          if (this.pending.length >= FLUSH_AT_CHARS && !(await this.flush())) return;
         }
+        // The end of an array: a STATE in it reaches the destination now, not a chunk later.
+        if (!(await this.flush())) return;
       }
       if (!this.done && (await this.flush())) this.stdin.end();
     } finally {
@@ -87,7 +102,7 @@ class Feeder {
   async stop(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    await this.input.return?.();
+    await this.batches.return?.();
   }
 
   /** Writes what is gathered; false once the child's stdin is gone. */
@@ -95,7 +110,9 @@ class Feeder {
     if (this.stdin.destroyed || this.stdin.writableEnded) return false;
     const chunk = this.pending;
     this.pending = '';
-    if (chunk === '' || this.stdin.write(chunk)) return true;
+    if (chunk === '') return true;
+    this.stdin.write(chunk);
+    if (this.stdin.writableLength <= WAIT_ABOVE_BYTES) return true;
     await drained(this.stdin);
     return !this.stdin.destroyed;
   }
