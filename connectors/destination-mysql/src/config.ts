@@ -21,6 +21,13 @@ export const MysqlConfig = Type.Object(
       minimum: 1,
       description: 'Records held in memory before they are loaded (inside the open transaction).',
     }),
+    commit_interval_ms: Type.Integer({
+      default: 1_000,
+      minimum: 0,
+      description:
+        'Least time between commits: STATEs that come sooner are written in the open ' +
+        'transaction and acknowledged with the next commit (0: commit at every STATE).',
+    }),
     load_method: Type.Union(
       [Type.Literal('auto'), Type.Literal('load_data'), Type.Literal('insert')],
       {

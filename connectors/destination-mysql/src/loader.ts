@@ -67,19 +67,54 @@ export class Loader {
     await this.insert(table, columns, rows);
   }
 
+  /**
+   * Loads rows already encoded as LOAD DATA text (see RowBatch); `insert` loads them by
+   * INSERT instead, when the server refuses LOCAL or INSERT was chosen.
+   */
+  async loadText(
+    table: string,
+    columns: readonly string[],
+    chunks: readonly Buffer[],
+    count: number,
+    insert: () => Promise<void>,
+  ): Promise<void> {
+    if (count === 0) return;
+    if (this.#useLoadData) {
+      try {
+        await this.#loadChunks(table, columns, chunks, count);
+        return;
+      } catch (error) {
+        const errno = (error as { errno?: unknown }).errno;
+        if (typeof errno !== 'number' || !LOCAL_REFUSED.has(errno)) throw error;
+        if (this.method === 'load_data') throw error;
+        this.#useLoadData = false;
+        this.onFallback(`server error ${errno}`);
+      }
+    }
+    await insert();
+  }
+
   async #loadData(
     table: string,
     columns: readonly string[],
     rows: Rows,
     textual: readonly boolean[] | undefined,
   ): Promise<void> {
+    // Encoded before the statement is sent: the server then reads at its own pace instead of
+    // waiting for this process between the records it is checking meanwhile.
+    await this.#loadChunks(table, columns, [...tsvChunks(rows, textual)], rows.length);
+  }
+
+  async #loadChunks(
+    table: string,
+    columns: readonly string[],
+    chunks: readonly Buffer[],
+    count: number,
+  ): Promise<void> {
     const sql =
       `LOAD DATA LOCAL INFILE 'tributary-rows' INTO TABLE ${quoteId(table)} ` +
       `CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' ` +
       `LINES TERMINATED BY '\\n' (${idList(columns)})`;
-    // Encoded before the statement is sent: the server then reads at its own pace instead of
-    // waiting for this process between the records it is checking meanwhile.
-    const chunks = [...tsvChunks(rows, textual)];
     const [result] = await this.session.conn.query<ResultSetHeader>({
       sql,
       infileStreamFactory: () => Readable.from(chunks),
@@ -89,8 +124,8 @@ export class Loader {
       const first = (warnings as Array<{ Message?: string }>)[0]?.Message ?? 'unknown warning';
       throw new LoadWarningsError(first);
     }
-    if (result.affectedRows !== rows.length) {
-      throw new LoadWarningsError(`loaded ${result.affectedRows} of ${rows.length} rows`);
+    if (result.affectedRows !== count) {
+      throw new LoadWarningsError(`loaded ${result.affectedRows} of ${count} rows`);
     }
   }
 
@@ -160,7 +195,8 @@ const ESCAPES: Record<string, string> = {
   '\0': '\\0',
 };
 
-function escapeField(value: string): string {
+/** A field's text with MySQL's LOAD DATA backslash escapes, the same string when none is needed. */
+export function escapeField(value: string): string {
   if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/[\\\t\n\r\0]/g, (c) => ESCAPES[c]!);
 }

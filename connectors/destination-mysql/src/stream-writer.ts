@@ -4,6 +4,7 @@ import {
   type ConfiguredStream,
   compareValues,
   cursorFieldOf,
+  DestinationError,
   type DestinationSyncMode,
   fieldsOf,
   isDeletion,
@@ -26,6 +27,7 @@ import type { MysqlConfig } from './config.js';
 import { datetimeUtc, emittedAtText } from './encode.js';
 import { type Loader, LoadWarningsError } from './loader.js';
 import { createStage, mergeStage } from './merge.js';
+import { RowBatch } from './row-batch.js';
 import { columnInError, driverCode, quoteId } from './sql.js';
 import { MYSQL_IDENTIFIERS, TableSchema } from './table-schema.js';
 
@@ -39,6 +41,12 @@ interface Pending {
   key: string;
   data: Record<string, unknown>;
 }
+
+/**
+ * Records taken from a writer for one apply: live rows of append/overwrite as RowBatches
+ * (their LOAD DATA text), markers and append_dedup records as Pending.
+ */
+export type Taken = Array<Pending | RowBatch>;
 
 const BAD_RECORD_CODES = new Set([
   'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',
@@ -78,7 +86,10 @@ export class StreamWriter {
   readonly schema: TableSchema;
   readonly finalTable: string;
   readonly out: Message[] = [];
-  #pending: Pending[] = [];
+  #pending: Taken = [];
+  #count = 0;
+  /** The RowBatch live append/overwrite rows go into; sealed by a marker or a schema change. */
+  #rows: RowBatch | undefined;
   #stageReady = false;
   readonly #keyFields: string[];
   readonly #keyPaths: string[][];
@@ -140,14 +151,38 @@ export class StreamWriter {
   }
 
   get pendingCount(): number {
-    return this.#pending.length;
+    return this.#count;
+  }
+
+  /**
+   * Checks a record against the table and holds it. Returns undefined when that was done
+   * at once (the common case: no await per record), else the promise of the general path,
+   * which makes the DDL changes the record needs first.
+   */
+  add(record: RecordMessage, onDdl: () => Promise<void>): Promise<void> | undefined {
+    if (!this.schema.exists) return this.#addWithChanges(record, onDdl);
+    const data = record.data;
+    let key: string | undefined;
+    const keyOf = () => {
+      key ??= recordKey(data, this.#keyPaths);
+      return key;
+    };
+    try {
+      const check = this.schema.check(data, keyOf);
+      if (check.kind !== 'row') return this.#addWithChanges(record, onDdl);
+      this.#hold(record, check.values);
+    } catch (error) {
+      if (!(error instanceof BadRecordError) || this.#onBad === 'fail') throw error;
+      this.#reject(data, keyOf(), error.message, error.context.column);
+    }
+    return undefined;
   }
 
   /**
    * Checks a record against the table, making the DDL changes it needs first, then holds
    * it. `onDdl` runs before each change (MySQL commits any open transaction on DDL).
    */
-  async add(record: RecordMessage, onDdl: () => Promise<void>): Promise<void> {
+  async #addWithChanges(record: RecordMessage, onDdl: () => Promise<void>): Promise<void> {
     const data = record.data;
     let key: string | undefined;
     const keyOf = () => {
@@ -168,6 +203,7 @@ export class StreamWriter {
         await onDdl();
         await check.apply();
         this.#stageReady = false;
+        this.#rows = undefined; // rows after a change are encoded for the new columns
       }
     } catch (error) {
       if (!(error instanceof BadRecordError) || this.#onBad === 'fail') throw error;
@@ -189,10 +225,25 @@ export class StreamWriter {
       const parsed = typeof cursor === 'string' ? parseTimestamp(cursor) : undefined;
       deletedAt = parsed ? datetimeUtc(parsed.epochNanos) : emittedAtText(record.emitted_at);
     }
-    values.push(emittedAtText(record.emitted_at), this.#syncId, deletedAt);
+    const extractedAt = emittedAtText(record.emitted_at);
+    this.#count++;
+    if (!deleted && this.mode !== 'append_dedup') {
+      let rows = this.#rows;
+      if (!rows) {
+        const columns = this.schema.columns;
+        const textual = columns.map((c) => !PLAIN_TYPES.has(c.type));
+        rows = new RowBatch(columns.length, textual, this.#syncId);
+        this.#rows = rows;
+        this.#pending.push(rows);
+      }
+      rows.add(record, values, extractedAt);
+      return;
+    }
+    this.#rows = undefined; // a marker keeps its place between the rows around it
+    values.push(extractedAt, this.#syncId, deletedAt);
     this.#pending.push({
       values,
-      extractedAt: emittedAtText(record.emitted_at),
+      extractedAt,
       deletedAt,
       cursor,
       key: this.#dedupKey(data),
@@ -231,19 +282,24 @@ export class StreamWriter {
    * `fail` throws BadRecordError naming stream, column and record key; skip and reject
    * leave the row out and keep the rest.
    */
-  async apply(): Promise<void> {
-    const batch = this.#pending;
-    this.#pending = [];
+  async apply(batch: Taken = this.take()): Promise<void> {
     if (batch.length === 0) return;
-    const rows = this.mode === 'append_dedup' ? dedupe(batch, this.#cursorType) : batch;
     await this.conn.query('SAVEPOINT tributary_batch');
     try {
-      await this.#write(rows);
+      if (this.mode === 'append_dedup') {
+        await this.#write(dedupe(batch as Pending[], this.#cursorType));
+      } else {
+        await this.#writeTaken(batch);
+      }
       return;
     } catch (error) {
       if (!blamesRow(error)) throw error;
       await this.conn.query('ROLLBACK TO SAVEPOINT tributary_batch');
     }
+    const rows =
+      this.mode === 'append_dedup'
+        ? dedupe(batch as Pending[], this.#cursorType)
+        : this.#expand(batch);
     for (const row of rows) {
       await this.conn.query('SAVEPOINT tributary_row');
       try {
@@ -254,6 +310,62 @@ export class StreamWriter {
         this.#refused(row, error);
       }
     }
+  }
+
+  /** The held records, taken out for one apply (synchronously, so none added later go in). */
+  take(): Taken {
+    const taken = this.#pending;
+    this.#pending = [];
+    this.#rows = undefined;
+    this.#count = 0;
+    return taken;
+  }
+
+  /** Append and overwrite: each RowBatch by one LOAD DATA, markers where they stand. */
+  async #writeTaken(batch: Taken): Promise<void> {
+    const table = this.schema.options.table;
+    for (const item of batch) {
+      if (!(item instanceof RowBatch)) {
+        await this.#write([item]);
+        continue;
+      }
+      const names = [
+        ...this.schema.columns.slice(0, item.width).map((c) => c.column),
+        METADATA_COLUMNS.extractedAt,
+        METADATA_COLUMNS.syncId,
+        METADATA_COLUMNS.deletedAt,
+      ];
+      await this.loader.loadText(table, names, item.chunks(), item.rows, () =>
+        this.#write(this.#expand([item])),
+      );
+    }
+  }
+
+  /** The records of a batch as rows of values again, for INSERT (a retry, or no LOCAL). */
+  #expand(batch: Taken): Pending[] {
+    const out: Pending[] = [];
+    for (const item of batch) {
+      if (!(item instanceof RowBatch)) {
+        out.push(item);
+        continue;
+      }
+      for (const record of item.records) {
+        const check = this.schema.check(record.data, () => '');
+        if (check.kind !== 'row')
+          throw new DestinationError('a held record no longer fits its table');
+        const extractedAt = emittedAtText(record.emitted_at);
+        check.values.push(extractedAt, this.#syncId, null);
+        out.push({
+          values: check.values,
+          extractedAt,
+          deletedAt: null,
+          cursor: undefined,
+          key: '',
+          data: record.data,
+        });
+      }
+    }
+    return out;
   }
 
   #refused(row: Pending, error: unknown): void {

@@ -14,6 +14,7 @@ import {
 } from '@tributary/core';
 import type { Connection } from 'mysql2/promise';
 import { encodeValue, utcDatetimeText } from './encode.js';
+import { type FastEncoder, fastEncoder } from './fast-encode.js';
 import { type MappedColumn, readColumnMap, writeColumnMap } from './meta-tables.js';
 import { type ColumnInfo, logicalFromInfo, physicalGap, sqlTypeFor } from './physical.js';
 import { quoteId } from './sql.js';
@@ -32,6 +33,8 @@ export interface Column {
   info: ColumnInfo;
   /** For DATETIME columns: whether values carry an offset (timestamp_tz). */
   timestamp?: boolean;
+  /** The shortcut for common values that certainly fit (see fast-encode.ts). */
+  fast?: FastEncoder;
 }
 
 /** What a table's stream needs to know to shape it. */
@@ -207,6 +210,11 @@ export class TableSchema {
         return this.#addColumn(field, value, keyOf());
       }
       if (value === null || value === undefined) continue;
+      const quick = col.fast?.(value);
+      if (quick !== undefined) {
+        values[col.index] = quick;
+        continue;
+      }
       if (col.timestamp !== undefined && typeof value === 'string') {
         const fast = utcDatetimeText(value, col.timestamp);
         if (fast !== undefined) {
@@ -355,6 +363,9 @@ export class TableSchema {
 }
 
 function setTimestampFlag(col: Column): void {
+  const fast = fastEncoder(col.type, col.info);
+  if (fast) col.fast = fast;
+  else delete col.fast;
   if (col.info.dataType === 'datetime' && col.type === 'timestamp_tz') col.timestamp = true;
   else if (col.info.dataType === 'datetime' && col.type === 'timestamp') col.timestamp = false;
   else delete col.timestamp;

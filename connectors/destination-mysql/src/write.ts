@@ -2,6 +2,7 @@ import {
   type ConfiguredCatalog,
   type ConnectorContext,
   type Message,
+  messageBatches,
   type StateMessage,
   streamKey,
   throwIfAborted,
@@ -10,7 +11,7 @@ import type { MysqlConfig } from './config.js';
 import { closeSession, openSession, type Session, wrapError } from './connection.js';
 import { Loader } from './loader.js';
 import { ensureMetaTables, stateKeyOf, writeState } from './meta-tables.js';
-import { StreamWriter } from './stream-writer.js';
+import { StreamWriter, type Taken } from './stream-writer.js';
 
 /**
  * The write loop. Records are checked (DDL first, since MySQL commits on DDL) and held; at
@@ -29,6 +30,8 @@ export async function* writeMessages(
   const { conn } = session;
   let open = false;
   let inflight: Promise<void> | undefined;
+  let salvage = async () => {};
+  const acked: Message[] = [];
   try {
     await ensureMetaTables(conn);
     const loader = new Loader(session, config.load_method, config.insert_statement_bytes, (why) =>
@@ -44,6 +47,16 @@ export async function* writeMessages(
       [...writers.values()].filter((w) => w.mode === 'overwrite').map((w) => w.key),
     );
     const deferred: Array<[string, StateMessage]> = [];
+    // STATEs written in the open transaction but not committed yet (commit_interval_ms), and
+    // the messages a commit has acknowledged, to yield in order.
+    let held: Array<{ state: StateMessage; holdBack: boolean }> = [];
+    let lastCommit = 0;
+    const committed = () => {
+      lastCommit = Date.now();
+      acked.push(...drain());
+      for (const h of held) if (!h.holdBack) acked.push({ type: 'STATE', state: h.state });
+      held = [];
+    };
 
     // The last batch's load, left running while the next records are checked: the server
     // and this process work at the same time. Settled before any other statement.
@@ -64,6 +77,7 @@ export async function* writeMessages(
         component: 'destination-mysql',
       });
       open = false;
+      committed();
     };
     const applyAll = async () => {
       await settle();
@@ -78,44 +92,104 @@ export async function* writeMessages(
         if (writer.out.length > 0) yield* writer.out.splice(0);
       }
     };
-
-    for await (const message of messages) {
-      throwIfAborted(ctx.signal);
-      if (message.type === 'RECORD') {
-        const { stream, namespace } = message.record;
-        const key = streamKey({ name: stream, namespace });
-        const writer = writers.get(key);
-        if (!writer) {
-          ctx.logger.warn('record for a stream not in the catalog', { stream: key });
-          continue;
-        }
-        await writer.add(message.record, beforeDdl);
-        if (writer.pendingCount >= config.batch_size) {
-          await settle();
-          await begin();
-          inflight = writer.apply();
-          inflight.catch(() => undefined); // awaited by settle(); not an unhandled rejection
-        }
-        if (writer.out.length > 0) yield* drain();
-      } else if (message.type === 'STATE') {
-        await applyAll();
-        const stateKey = stateKeyOf(message.state, streamKey);
-        const holdBack =
-          overwriteKeys.has(stateKey) || (stateKey === '__global__' && overwriteKeys.size > 0);
-        await begin();
-        if (holdBack) deferred.push([stateKey, message.state]);
-        else await writeState(conn, stateKey, message.state);
+    // Waits for the running load or commit; what a commit acknowledged is then yielded.
+    const settled = async function* () {
+      await settle();
+      if (acked.length > 0) yield* acked.splice(0);
+    };
+    // On a failure, the STATEs already written are still committed and acknowledged: records
+    // loaded after the last of them are rolled back to its savepoint. The failure itself, if
+    // this fails too, is what the run reports.
+    salvage = async () => {
+      await settle().catch(() => undefined);
+      if (held.length === 0 || !open) return;
+      try {
+        await conn.query('ROLLBACK TO SAVEPOINT tributary_state');
         await conn.query('COMMIT');
         open = false;
-        yield* drain();
-        if (!holdBack) yield message;
+        committed();
+      } catch {}
+    };
+    let lastStream: string | undefined;
+    let lastNamespace: string | undefined;
+    let lastWriter: StreamWriter | undefined;
+
+    const input = messageBatches(messages)[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Message[]>;
+      try {
+        next = await input.next();
+      } catch (error) {
+        // The input failed: a STATE already committed is still acknowledged first. Its own
+        // failure, if any, is not what the run reports: the input's error is.
+        await salvage();
+        yield* acked.splice(0);
+        throw error;
+      }
+      if (next.done) break;
+      throwIfAborted(ctx.signal);
+      for (const message of next.value) {
+        if (message.type === 'RECORD') {
+          const { stream, namespace } = message.record;
+          let writer = lastWriter;
+          if (stream !== lastStream || namespace !== lastNamespace || !writer) {
+            writer = writers.get(streamKey({ name: stream, namespace }));
+            if (!writer) {
+              ctx.logger.warn('record for a stream not in the catalog', { stream });
+              continue;
+            }
+            lastStream = stream;
+            lastNamespace = namespace;
+            lastWriter = writer;
+          }
+          const slow = writer.add(message.record, beforeDdl);
+          if (slow) await slow;
+          if (writer.pendingCount >= config.batch_size) {
+            yield* settled();
+            await begin();
+            inflight = writer.apply();
+            inflight.catch(() => undefined); // awaited by settle(); not an unhandled rejection
+          }
+          if (writer.out.length > 0) yield* drain();
+        } else if (message.type === 'STATE') {
+          // The commit runs while the next records are checked; the STATE is yielded once it
+          // is committed, after the traces of the records it covers.
+          yield* settled();
+          const stateKey = stateKeyOf(message.state, streamKey);
+          const holdBack =
+            overwriteKeys.has(stateKey) || (stateKey === '__global__' && overwriteKeys.size > 0);
+          const taken: Array<[StreamWriter, Taken]> = [];
+          for (const writer of writers.values()) {
+            if (writer.pendingCount > 0) taken.push([writer, writer.take()]);
+          }
+          // Each commit waits for the disk: STATEs closer than commit_interval_ms share one.
+          const commitNow = Date.now() - lastCommit >= config.commit_interval_ms;
+          inflight = (async () => {
+            await begin();
+            for (const [writer, batch] of taken) await writer.apply(batch);
+            if (holdBack) deferred.push([stateKey, message.state]);
+            else await writeState(conn, stateKey, message.state);
+            if (commitNow) {
+              held.push({ state: message.state, holdBack });
+              await conn.query('COMMIT');
+              open = false;
+              committed();
+            } else {
+              await conn.query('SAVEPOINT tributary_state');
+              held.push({ state: message.state, holdBack });
+            }
+          })();
+          inflight.catch(() => undefined);
+        }
       }
     }
 
+    yield* settled();
     await applyAll();
     if (open) await conn.query('COMMIT');
     open = false;
-    yield* drain();
+    committed();
+    yield* acked.splice(0);
     for (const writer of writers.values()) await writer.finish();
     if (deferred.length > 0) {
       await conn.query('START TRANSACTION');
@@ -124,6 +198,8 @@ export async function* writeMessages(
       for (const [, state] of deferred) yield { type: 'STATE', state };
     }
   } catch (error) {
+    await salvage();
+    yield* acked.splice(0);
     await inflight?.catch(() => undefined);
     if (open) await conn.query('ROLLBACK').catch(() => undefined);
     throw wrapError(error, `writing to MySQL ${session.where}`, session.secrets);
