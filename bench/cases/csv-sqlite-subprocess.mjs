@@ -5,6 +5,10 @@ import { CLI, orders, ordersSync, ROOT, sqlite, workdir, writeYaml } from './sha
 const ROWS = 1_000_000;
 const SOURCE_BIN = join(ROOT, 'connectors/source-file/dist/bin.js');
 const DESTINATION_BIN = join(ROOT, 'connectors/destination-sqlite/dist/bin.js');
+// SQLite's page cache of the destination, on both sides. An append into a table without
+// an index reads no page back, so the default 64 MiB only adds resident memory (~60 MiB
+// here) and no speed: measured 6.9 s and 200 MiB at 64, 5.9 s and 137 MiB at 8.
+const CACHE_SIZE_MB = 8;
 
 /**
  * The csv-sqlite-append sync with both connectors run as child processes over the wire
@@ -21,6 +25,7 @@ export const csvSqliteSubprocess = {
     const csv = await orders(ROWS);
     const ctx = {
       cwd: dir,
+      rows: ROWS,
       csv,
       db: join(dir, 'warehouse.db'),
       refDb: join(dir, 'reference.db'),
@@ -38,7 +43,7 @@ export const csvSqliteSubprocess = {
         csv,
         source: `      command: ["node", ${JSON.stringify(SOURCE_BIN)}]\n${sourceConfig}`,
         destination: 'unused',
-        destinationConfig: { path: ctx.db },
+        destinationConfig: { path: ctx.db, cache_size_mb: CACHE_SIZE_MB },
         mode: 'append',
         statePath: ctx.state,
       }).replace(
@@ -53,7 +58,7 @@ export const csvSqliteSubprocess = {
       ordersSync({
         csv,
         destination: '@tributary/destination-sqlite',
-        destinationConfig: { path: ctx.refDb },
+        destinationConfig: { path: ctx.refDb, cache_size_mb: CACHE_SIZE_MB },
         mode: 'append',
         statePath: ctx.refState,
       }),
