@@ -1,3 +1,5 @@
+import { csvMysqlAppend } from './csv-mysql.mjs';
+import { csvPostgresAppend, csvPostgresDedup } from './csv-postgres.mjs';
 import { csvSqlite10m, csvSqliteAppend, csvSqliteDedup } from './csv-sqlite.mjs';
 import { csvSqliteSubprocess } from './csv-sqlite-subprocess.mjs';
 import { postgresRental } from './postgres-rental.mjs';
@@ -8,5 +10,8 @@ export const cases = [
   csvSqliteDedup,
   csvSqlite10m,
   csvSqliteSubprocess,
+  csvPostgresAppend,
+  csvPostgresDedup,
+  csvMysqlAppend,
   postgresRental,
 ];

@@ -14,8 +14,9 @@ import {
 import type pg from 'pg';
 import { isRecordFault, refusedRecord, rejectOf } from './bad-records.js';
 import { pgTypeOf } from './column-types.js';
-import { CopySession, copyRows, rollbackToSavepoint, savepointed } from './copy-into.js';
-import { COPY_NULL, copyField, decodeLine, pgText } from './copy-text.js';
+import { copyText, rollbackToSavepoint, savepointed } from './copy-into.js';
+import { COPY_NULL, decodeLine, pgText } from './copy-text.js';
+import type { Lane } from './lane.js';
 import {
   createStagingSql,
   deleteSql,
@@ -24,28 +25,21 @@ import {
   SEQ_COLUMN,
   upsertSql,
 } from './merge-sql.js';
+import { type FieldEncoder, fieldEncoder } from './row-encoder.js';
 import { applyChanges, changesFor } from './schema-changes.js';
 import { ident, qualified } from './sql.js';
-import type { StreamTable } from './stream-table.js';
+import type { DataColumn, StreamTable } from './stream-table.js';
 import { METADATA_DDL } from './stream-table.js';
 import { swapTable } from './table-ddl.js';
 
-/** A chunk goes to Postgres at this many rows or bytes, whichever comes first. */
-// Small enough that a chunk's records die young (less GC work), large enough that the
-// savepoint and COPY round trips are noise.
+/** A chunk is sealed and queued for Postgres at this many rows or characters. */
+// Large enough that the savepoint and COPY round trips are noise, small enough that a
+// refused row's row-by-row retry stays short and queued chunks stay a few MiB.
 const CHUNK_ROWS = 5_000;
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_CHARS = 2 * 1024 * 1024;
 const NOTHING: Message[] = [];
 
 const TIME_TYPES = new Set(['date', 'timestamp', 'timestamp_tz']);
-
-/**
- * Which writer has a COPY open on the shared connection. Only one COPY can run at a time, so
- * a writer that needs the connection first makes the active one write its chunk.
- */
-export interface CopyGate {
-  active: StreamWriter | undefined;
-}
 
 /** The stream's options with their defaults filled in. */
 export interface StreamPolicies {
@@ -55,26 +49,28 @@ export interface StreamPolicies {
 }
 
 /**
- * Buffers one stream's records in COPY text form and writes them by chunk inside the open
- * transaction: straight into the table (append, overwrite), or into a staging table then
- * merged (append_dedup). A chunk that Postgres refuses is retried row by row under
- * savepoints, to name the culprit (fail) or leave it out (skip, reject).
+ * Buffers one stream's records as COPY text and seals them into chunks, which the lane
+ * writes in the open transaction while the next chunk is being encoded: straight into the
+ * table (append, overwrite), or into a staging table then merged (append_dedup). A chunk
+ * that Postgres refuses is retried row by row under savepoints, to name the culprit (fail)
+ * or leave it out (skip, reject).
  */
 export class StreamWriter {
   readonly table: StreamTable;
   readonly #client: pg.Client;
+  readonly #lane: Lane;
   readonly #policies: StreamPolicies;
   readonly #logger: Logger;
   readonly #staging: string;
   readonly #primaryKey: FieldPath[];
-  #pending: string[] = [];
-  #pendingDeletion = false;
-  #bytes = 0;
+  #lines: string[] = [];
+  #chars = 0;
+  #chunkDeletion = false;
   #seq = 0;
   #warnedNul = false;
   #warnedKeyless = false;
-  #session: CopySession | undefined;
-  readonly #gate: CopyGate;
+  #encoders: { field: string; encode: FieldEncoder }[] = [];
+  #syncIdText: string;
 
   constructor(
     client: pg.Client,
@@ -82,15 +78,17 @@ export class StreamWriter {
     policies: StreamPolicies,
     logger: Logger,
     index: number,
-    gate: CopyGate,
+    lane: Lane,
   ) {
     this.#client = client;
-    this.#gate = gate;
+    this.#lane = lane;
     this.table = table;
     this.#policies = policies;
     this.#logger = logger;
     this.#staging = `_tributary_stage_${index}`;
     this.#primaryKey = table.primaryKey.map((f) => [f]);
+    this.#syncIdText = table.syncId === null ? COPY_NULL : String(table.syncId);
+    this.#refreshEncoders();
   }
 
   get #descriptor(): { name: string; namespace?: string } {
@@ -123,13 +121,23 @@ export class StreamWriter {
     await this.#client.query(createStagingSql(this.table, this.#staging));
   }
 
+  /** Changes the table now: the lane must be idle (see `#quiesce`). */
   async #apply(changes: Parameters<typeof applyChanges>[2]): Promise<Message[]> {
     if (changes.length === 0) return [];
     const reports = await applyChanges(this.#client, this.table, changes);
+    this.#refreshEncoders();
     if (reports.length > 0 && this.table.mode === 'append_dedup' && this.#staging) {
       await this.#createStaging();
     }
     return reports.map((r) => trace({ type: 'SCHEMA_CHANGE', schema_change: r }));
+  }
+
+  /** One encoder per column, in table order, made again whenever a column changes. */
+  #refreshEncoders(): void {
+    this.#encoders = [...this.table.columns.values()].map((c) => ({
+      field: c.field,
+      encode: fieldEncoder(c.type, this.#onNul),
+    }));
   }
 
   #onNul = (): void => {
@@ -140,20 +148,36 @@ export class StreamWriter {
     });
   };
 
-  /** Takes one record; returns what to yield now (schema changes, rejects). */
-  async add(record: RecordMessage): Promise<Message[]> {
+  #keyOf = (data: Record<string, unknown>): string => recordKey(data, this.#primaryKey);
+
+  /**
+   * Takes one record; returns what to yield now (schema changes). A record that fits the
+   * table and is no deletion is only encoded: no promise, no server round trip.
+   */
+  add(record: RecordMessage): Message[] | Promise<Message[]> {
     const data = record.data;
     // The key is only read by errors and rejects: build it when one needs it.
-    const key = () => recordKey(data, this.#primaryKey);
-    let out = NOTHING;
-    const changes = changesFor(this.table, data, this.#policies.schemaPolicy, key);
-    if (changes.length > 0 || isDeletion(data)) out = [];
+    const changes = changesFor(this.table, data, this.#policies.schemaPolicy, () =>
+      this.#keyOf(data),
+    );
+    const deletion = isDeletion(data);
+    if (changes.length > 0 || deletion) return this.#addSlowly(record, changes, deletion);
+    this.#push(this.#encode(data, record.emitted_at, false), false);
+    return NOTHING;
+  }
+
+  async #addSlowly(
+    record: RecordMessage,
+    changes: Parameters<typeof applyChanges>[2],
+    deletion: boolean,
+  ): Promise<Message[]> {
+    const data = record.data;
+    const out: Message[] = [];
     if (changes.length > 0) {
       // Buffered lines follow the old columns: write them before the table changes.
-      out.push(...(await this.#quiesce()));
+      await this.#quiesce();
       out.push(...(await this.#apply(changes)));
     }
-    const deletion = isDeletion(data);
     if (deletion && this.table.primaryKey.length === 0) {
       if (!this.#warnedKeyless) {
         this.#warnedKeyless = true;
@@ -164,20 +188,82 @@ export class StreamWriter {
       return out;
     }
     if (deletion && this.table.mode !== 'append_dedup') {
-      out.push(...(await this.#quiesce()));
-      out.push(...(await this.#deleteNow(data, key(), record.emitted_at)));
+      // In order with the rows before it: they are queued first.
+      this.seal();
+      const key = this.#keyOf(data);
+      this.#lane.run(0, () => this.#deleteNow(data, key, record.emitted_at));
       return out;
     }
-    const line = this.#encode(data, record.emitted_at, deletion);
-    if (!this.#session) out = [...out, ...(await this.#openSession())];
-    this.#pending.push(line);
-    if (deletion) this.#pendingDeletion = true;
-    this.#bytes += line.length;
-    const sending = this.#session!.write(line);
-    if (sending) await sending;
-    if (this.#pending.length >= CHUNK_ROWS || this.#bytes >= CHUNK_BYTES)
-      out = [...out, ...(await this.flush())];
+    this.#push(this.#encode(data, record.emitted_at, deletion), deletion);
     return out;
+  }
+
+  #push(line: string, deletion: boolean): void {
+    this.#lines.push(line);
+    this.#chars += line.length + 1;
+    if (deletion) this.#chunkDeletion = true;
+    if (this.#lines.length >= CHUNK_ROWS || this.#chars >= CHUNK_CHARS) this.seal();
+  }
+
+  /** Queues the buffered lines as one chunk; the lane writes it after what came before. */
+  seal(): void {
+    this.#lane.check();
+    if (this.#lines.length === 0) return;
+    const text = `${this.#lines.join('\n')}\n`;
+    const anyDeletion = this.#chunkDeletion;
+    const columns = [...this.table.columns.values()];
+    this.#lines = [];
+    this.#chars = 0;
+    this.#chunkDeletion = false;
+    this.#lane.run(text.length, () => this.#writeChunk(text, anyDeletion, columns));
+  }
+
+  /** Seals the chunk and waits for the lane, so the table can change under a free line. */
+  async #quiesce(): Promise<void> {
+    this.seal();
+    await this.#lane.drain();
+  }
+
+  /** Writes a chunk (and merges it); a refused row leads to a row-by-row retry. */
+  async #writeChunk(
+    text: string,
+    anyDeletion: boolean,
+    columns: readonly DataColumn[],
+  ): Promise<Message[] | undefined> {
+    try {
+      await this.#client.query('SAVEPOINT tributary_chunk');
+      await copyText(this.#client, this.#into(), this.#copyColumns(), text);
+      if (this.table.mode === 'append_dedup') await this.#merge(anyDeletion);
+      await this.#client.query('RELEASE SAVEPOINT tributary_chunk');
+      return undefined;
+    } catch (error) {
+      await rollbackToSavepoint(this.#client);
+      if (!isRecordFault(error)) throw error;
+    }
+    const out: Message[] = [];
+    const lines = text.split('\n');
+    lines.pop(); // the text ends with a newline
+    for (const row of lines) {
+      try {
+        await savepointed(this.#client, () => this.#writeRows([row]));
+      } catch (error) {
+        const data = decodeLine(row, columns);
+        out.push(this.#refused(data, this.#keyOf(data), error));
+      }
+    }
+    return out;
+  }
+
+  #into(): string {
+    return this.table.mode === 'append_dedup'
+      ? `pg_temp.${ident(this.#staging)}`
+      : qualified(this.table.schema, this.table.target);
+  }
+
+  #copyColumns(): string[] {
+    const columns = rowColumns(this.table);
+    if (this.table.mode === 'append_dedup') columns.push(SEQ_COLUMN, IS_DELETION_COLUMN);
+    return columns;
   }
 
   /** The marker's cursor as the deletion instant when it is a time, else its emitted_at. */
@@ -201,73 +287,18 @@ export class StreamWriter {
     return this.#lastExtractedAt;
   }
 
+  /** Reused for every line: `join` makes a flat string that holds no piece of the record. */
+  readonly #fields: string[] = [];
+
   #encode(data: Record<string, unknown>, emittedAt: number, deletion: boolean): string {
-    const fields: string[] = [];
-    for (const column of this.table.columns.values())
-      fields.push(copyField(data[column.field], column.type, this.#onNul));
+    const fields = this.#fields;
+    fields.length = 0;
+    for (const column of this.#encoders) fields.push(column.encode(data[column.field]));
     const extractedAt = this.#extractedAt(emittedAt);
-    fields.push(extractedAt, this.table.syncId === null ? COPY_NULL : String(this.table.syncId));
+    fields.push(extractedAt, this.#syncIdText);
     fields.push(deletion ? this.#deletedAt(data, extractedAt) : COPY_NULL);
-    if (this.table.mode === 'append_dedup') {
-      fields.push(String(this.#seq++), deletion ? 't' : 'f');
-    }
+    if (this.table.mode === 'append_dedup') fields.push(String(this.#seq++), deletion ? 't' : 'f');
     return fields.join('\t');
-  }
-
-  /** Ends this stream's chunk and any other's open COPY, so the connection is free. */
-  async #quiesce(): Promise<Message[]> {
-    const out = await this.flush();
-    const other = this.#gate.active;
-    if (other && other !== this) out.push(...(await other.flush()));
-    return out;
-  }
-
-  /** Starts the chunk: a savepoint, then a COPY that receives lines as they come. */
-  async #openSession(): Promise<Message[]> {
-    const other = this.#gate.active;
-    const out = other && other !== this ? await other.flush() : [];
-    await this.#client.query('SAVEPOINT tributary_chunk');
-    const into =
-      this.table.mode === 'append_dedup'
-        ? `pg_temp.${ident(this.#staging)}`
-        : qualified(this.table.schema, this.table.target);
-    const columns = rowColumns(this.table);
-    if (this.table.mode === 'append_dedup') columns.push(SEQ_COLUMN, IS_DELETION_COLUMN);
-    this.#session = new CopySession(this.#client, into, columns);
-    this.#gate.active = this;
-    return out;
-  }
-
-  /** Ends the chunk's COPY (and merges it); a refused row leads to a row-by-row retry. */
-  async flush(): Promise<Message[]> {
-    const session = this.#session;
-    if (!session) return [];
-    this.#session = undefined;
-    if (this.#gate.active === this) this.#gate.active = undefined;
-    const rows = this.#pending;
-    const anyDeletion = this.#pendingDeletion;
-    this.#pending = [];
-    this.#pendingDeletion = false;
-    this.#bytes = 0;
-    try {
-      await session.end();
-      if (this.table.mode === 'append_dedup') await this.#merge(anyDeletion);
-      await this.#client.query('RELEASE SAVEPOINT tributary_chunk');
-      return [];
-    } catch (error) {
-      await rollbackToSavepoint(this.#client);
-      if (!isRecordFault(error)) throw error;
-    }
-    const out: Message[] = [];
-    for (const row of rows) {
-      try {
-        await savepointed(this.#client, () => this.#writeRows([row]));
-      } catch (error) {
-        const data = decodeLine(row, [...this.table.columns.values()]);
-        out.push(this.#refused(data, recordKey(data, this.#primaryKey), error));
-      }
-    }
-    return out;
   }
 
   #refused(data: Record<string, unknown>, key: string, error: unknown): Message {
@@ -278,14 +309,8 @@ export class StreamWriter {
   }
 
   async #writeRows(lines: readonly string[]): Promise<void> {
-    const columns = rowColumns(this.table);
-    if (this.table.mode !== 'append_dedup') {
-      const target = qualified(this.table.schema, this.table.target);
-      await copyRows(this.#client, target, columns, lines);
-      return;
-    }
-    const staging = `pg_temp.${ident(this.#staging)}`;
-    await copyRows(this.#client, staging, [...columns, SEQ_COLUMN, IS_DELETION_COLUMN], lines);
+    await copyText(this.#client, this.#into(), this.#copyColumns(), `${lines.join('\n')}\n`);
+    if (this.table.mode !== 'append_dedup') return;
     await this.#merge(lines.some((line) => line.endsWith('\tt')));
   }
 
@@ -329,15 +354,6 @@ export class StreamWriter {
     } catch (error) {
       return [this.#refused(data, key, error)];
     }
-  }
-
-  /** Cancels an open COPY before the transaction is rolled back. */
-  async abort(): Promise<void> {
-    const session = this.#session;
-    this.#session = undefined;
-    this.#pending = [];
-    this.#pendingDeletion = false;
-    if (session) await session.abort();
   }
 
   /** At the normal end of input, in the last transaction: an overwrite swaps its table in. */

@@ -13,9 +13,15 @@ import {
 import type pg from 'pg';
 import type { PostgresConfig } from './config.js';
 import { connect, connectionError, describeTarget, redact } from './connection.js';
+import { Lane } from './lane.js';
 import { ensureMetaTables, saveState } from './meta-tables.js';
 import { openStreamTable } from './stream-table.js';
-import { type CopyGate, StreamWriter } from './stream-writer.js';
+import { StreamWriter } from './stream-writer.js';
+
+/** COPY text queued for the server before the write loop waits (characters). */
+// A few chunks: enough to keep Postgres busy while the next chunk is encoded, small enough
+// for flat memory.
+const QUEUED_CHARS = 8 * 1024 * 1024;
 
 /**
  * Creates (or opens) every stream's table in a transaction of its own, before any record:
@@ -27,10 +33,10 @@ async function openWriters(
   config: PostgresConfig,
   catalog: ConfiguredCatalog,
   ctx: ConnectorContext,
+  lane: Lane,
 ): Promise<{ writers: Map<string, StreamWriter>; messages: Message[] }> {
   const writers = new Map<string, StreamWriter>();
   const messages: Message[] = [];
-  const gate: CopyGate = { active: undefined };
   await client.query('BEGIN');
   await ensureMetaTables(client, config.schema);
   for (const [index, configured] of catalog.streams.entries()) {
@@ -50,7 +56,7 @@ async function openWriters(
       streamOptions(configured),
       ctx.logger,
       index,
-      gate,
+      lane,
     );
     messages.push(...(await writer.start()));
     writers.set(table.key, writer);
@@ -69,8 +75,9 @@ function writerFor(writers: Map<string, StreamWriter>, name: string, namespace?:
 }
 
 /**
- * The destination's write loop. Records go into an open transaction chunk by chunk; a STATE
- * writes every buffered chunk, stores the state and commits, then is yielded back. At the
+ * The destination's write loop. Records are encoded into chunks that the lane writes into
+ * the open transaction in the background; a STATE seals every stream's chunk and queues
+ * the state's row and the commit, and is yielded back once that commit is done. At the
  * normal end of input the rest commits (and overwrite tables swap in). If the input throws,
  * the open transaction rolls back: nothing that no STATE covers lands.
  */
@@ -81,37 +88,47 @@ export async function* writeMessages(
   ctx: ConnectorContext,
 ): AsyncGenerator<Message> {
   const client = await connect(config);
-  let open = false;
+  const lane = new Lane();
   let writers = new Map<string, StreamWriter>();
   try {
-    const opened = await openWriters(client, config, catalog, ctx);
+    const opened = await openWriters(client, config, catalog, ctx, lane);
     yield* opened.messages;
     writers = opened.writers;
     await client.query('BEGIN');
-    open = true;
     for await (const message of messages) {
       throwIfAborted(ctx.signal);
       if (message.type === 'RECORD') {
         const { stream, namespace } = message.record;
-        const out = await writerFor(writers, stream, namespace).add(message.record);
+        let out = writerFor(writers, stream, namespace).add(message.record);
+        if (out instanceof Promise) out = await out;
         if (out.length > 0) yield* out;
+        if (lane.queuedBytes > QUEUED_CHARS) await lane.below(QUEUED_CHARS);
       } else if (message.type === 'STATE') {
-        for (const writer of writers.values()) yield* await writer.flush();
-        await saveState(client, config.schema, message.state);
-        await client.query('COMMIT');
-        open = false;
-        yield message;
-        await client.query('BEGIN');
-        open = true;
-      }
+        for (const writer of writers.values()) writer.seal();
+        lane.run(0, async () => {
+          await saveState(client, config.schema, message.state);
+          await client.query('COMMIT; BEGIN');
+          return [message];
+        });
+      } else continue;
+      const done = lane.take();
+      if (done.length > 0) yield* done;
     }
-    for (const writer of writers.values()) yield* await writer.flush();
-    for (const writer of writers.values()) await writer.finish();
-    await client.query('COMMIT');
-    open = false;
+    for (const writer of writers.values()) writer.seal();
+    lane.run(0, async () => {
+      for (const writer of writers.values()) await writer.finish();
+      await client.query('COMMIT');
+      return undefined;
+    });
+    await lane.drain();
+    yield* lane.take();
   } catch (error) {
-    for (const writer of writers.values()) await writer.abort().catch(() => {});
-    if (open) await client.query('ROLLBACK').catch(() => {});
+    // Let the queued work end (a STATE queued before the failure still commits and is
+    // acknowledged), then undo what no commit covered.
+    await lane.settle();
+    await client.query('ROLLBACK').catch(() => {});
+    const committed = lane.take().filter((m) => m.type === 'STATE');
+    if (committed.length > 0) yield* committed;
     throw asTributaryError(config, error);
   } finally {
     await client.end().catch(() => {});
