@@ -152,10 +152,10 @@ describe('tributary exit codes', () => {
     const run = tributary(cwd, ['sync', 'fails.yaml']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      "sync keyless failed: stream 'rows': record has no value for primary key field 'id'",
+      "sync keyless failed: stream 'rows', file 'keyless.csv' line 3, column 'id': record has no value for primary key field 'id'",
     );
     expect(run.stderr).not.toContain('    at ');
-    expect(run.stdout).toMatch(/rows\s+2\s+0\s+0\s+\d+\s+failed/);
+    expect(run.stdout).toMatch(/rows\s+1\s+0\s+0\s+\d+\s+failed/);
   });
 });
 

@@ -1,7 +1,7 @@
 /** A row the parser could not read as a record: why, and the error code it gets. */
 export interface RowProblem {
   index: number;
-  code: 'malformed_row' | 'field_count' | 'invalid_json';
+  code: 'malformed_row' | 'field_count' | 'invalid_json' | 'missing_primary_key';
   reason: string;
   column?: string;
 }

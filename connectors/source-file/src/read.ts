@@ -4,6 +4,7 @@ import {
   type ConfiguredStream,
   type ConnectorContext,
   cursorFieldOf,
+  DELETED_FIELD,
   fieldsOf,
   type LogicalType,
   type Message,
@@ -14,6 +15,7 @@ import {
   streamState,
   throwIfAborted,
   trace,
+  valueAt,
 } from '@tributary/core';
 import type { RowProblem } from './batch.js';
 import { type Column, StreamColumns } from './columns.js';
@@ -51,6 +53,7 @@ export async function* readStream(
   const json = new StreamColumns(name, false, nulls, ctx.logger, types, undefined);
   const tracker = trackerOf(configured, types, plan.savedState);
   const onBadRecord = streamOptions(configured).onBadRecord;
+  const keyCheck = keyCheckOf(configured);
   const interval = config.checkpoint_interval;
   const checkpoint = () => state(streamState(name, tracker ? tracker.state() : {}));
   let sinceCheckpoint = 0;
@@ -83,6 +86,7 @@ export async function* readStream(
             } else {
               data = jsonRecord(batch.rows[i] as Record<string, unknown>, json, file, line);
             }
+            if (!problem && keyCheck) problem = keyCheck(i, data!);
             if (problem) {
               const raw = rawText(opened, batch.rows[i]);
               out.push(badRecord(name, file, line, problem, raw, onBadRecord));
@@ -171,6 +175,34 @@ function trackerOf(
   }
   const type = types.get(field[0]!) ?? 'string';
   return new CursorTracker(field, type, primaryKeyOf(configured), saved);
+}
+
+/**
+ * For an append_dedup stream, a check that each record carries its primary key, so a
+ * record without one is reported here, where its file and line are known, rather than by
+ * the engine. Records marked deleted are exempt, as in the engine.
+ */
+function keyCheckOf(
+  configured: ConfiguredStream,
+): ((index: number, data: Record<string, unknown>) => RowProblem | undefined) | undefined {
+  const key = primaryKeyOf(configured);
+  if (configured.destination_sync_mode !== 'append_dedup' || key.length === 0) return undefined;
+  return (index, data) => {
+    if (data[DELETED_FIELD] === true) return undefined;
+    for (const path of key) {
+      const value = valueAt(data, path);
+      if (value === undefined || value === null || value === '') {
+        const field = path.join('.');
+        return {
+          index,
+          code: 'missing_primary_key',
+          reason: `record has no value for primary key field '${field}'`,
+          column: field,
+        };
+      }
+    }
+    return undefined;
+  };
 }
 
 function fieldCountProblem(index: number, found: number, columns: string[]): RowProblem {

@@ -198,3 +198,42 @@ describe('BR-25 empty files', () => {
     );
   });
 });
+
+describe('a record without its primary key (append_dedup)', () => {
+  const body = 'id,email\n1,a@x.io\n,b@x.io\n3,c@x.io\n';
+  it('fails naming the stream, file, line 3 and the field', async () => {
+    const path = tmp.write('keyless.csv', body);
+    const error = await sync(one(path), { primary_key: [['id']] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'BadRecordError',
+      context: { stream: 's', file: path, line: 3, field: 'id' },
+    });
+    expect((error as Error).message).toBe(
+      `stream 's', file '${path}' line 3, column 'id': record has no value for primary key field 'id'`,
+    );
+  });
+  it('with on_bad_record reject: the other two records pass, the third is a REJECT', async () => {
+    const path = tmp.write('keyless-reject.csv', body);
+    const { messages } = await sync(one(path), {
+      primary_key: [['id']],
+      on_bad_record: 'reject',
+    });
+    expect(records(messages)).toEqual([
+      { id: 1, email: 'a@x.io' },
+      { id: 3, email: 'c@x.io' },
+    ]);
+    const rejects = messages.flatMap((m) =>
+      m.type === 'TRACE' && m.trace.type === 'REJECT' ? [m.trace.reject] : [],
+    );
+    expect(rejects).toMatchObject([{ line: 3, field: 'id', raw: ',b@x.io', code: 'bad_record' }]);
+  });
+  it('append (no key needed): the record passes with id null', async () => {
+    const path = tmp.write('keyless-append.csv', body);
+    const { messages } = await sync(one(path));
+    expect(records(messages)).toEqual([
+      { id: 1, email: 'a@x.io' },
+      { id: null, email: 'b@x.io' },
+      { id: 3, email: 'c@x.io' },
+    ]);
+  });
+});

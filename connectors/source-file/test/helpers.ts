@@ -46,6 +46,8 @@ type Options = {
   sync_mode?: 'full_refresh' | 'incremental';
   on_bad_record?: 'fail' | 'skip' | 'reject';
   states?: StateMessage[];
+  /** Makes every stream append_dedup on this key. */
+  primary_key?: string[][];
 };
 
 /** discover, then read every stream the way the engine would; all messages returned. */
@@ -55,7 +57,8 @@ export async function sync(config: unknown, options: Options = {}, ctx = context
     streams: catalog.streams.map((stream) => ({
       stream,
       sync_mode: options.sync_mode ?? 'full_refresh',
-      destination_sync_mode: 'append',
+      destination_sync_mode: options.primary_key ? 'append_dedup' : 'append',
+      ...(options.primary_key ? { primary_key: options.primary_key } : {}),
       ...(options.on_bad_record ? { on_bad_record: options.on_bad_record } : {}),
     })),
   };
