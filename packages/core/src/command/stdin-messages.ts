@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream';
 import { CancelledError } from '../errors.js';
 import { type BatchedMessages, MESSAGE_BATCHES } from '../message-batches.js';
 import type { Message } from '../messages/message.js';
-import { decodeMessage } from '../wire.js';
 import { LineQueue } from './line-queue.js';
+import { decodeInputLine } from './record-line.js';
 
 /**
  * The messages of a `write` command's stdin, one JSON line each, decoded as they are asked
@@ -53,7 +53,7 @@ export class StdinMessages implements AsyncIterableIterator<Message>, BatchedMes
       }
       this.lineNumber += 1;
       if (isBlank(line)) continue;
-      return { done: false, value: decodeMessage(line, this.lineNumber, 'stdin') };
+      return { done: false, value: decodeInputLine(line, this.lineNumber, 'stdin') };
     }
   }
 
@@ -73,7 +73,7 @@ export class StdinMessages implements AsyncIterableIterator<Message>, BatchedMes
           try {
             for (const line of lines) {
               this.lineNumber += 1;
-              if (!isBlank(line)) messages.push(decodeMessage(line, this.lineNumber, 'stdin'));
+              if (!isBlank(line)) messages.push(decodeInputLine(line, this.lineNumber, 'stdin'));
             }
           } catch (error) {
             // The messages before a bad line go first (a STATE among them commits), then
