@@ -20,10 +20,22 @@ export function parseConfig<S extends TSchema>(
   const withDefaults = Value.Default(schema, Value.Clone(raw ?? {}));
   const validator = Compile(schema);
   if (validator.Check(withDefaults)) return withDefaults as Static<S>;
-  const issues = [...validator.Errors(withDefaults)].map(
-    (e) => `${label}${pointerToPath(e.instancePath)}: ${describe(e.keyword, e.params, e.message)}`,
-  );
+  const issues = [...validator.Errors(withDefaults)]
+    .filter((e) => !isUnknownFieldEcho(e.keyword, e.schemaPath))
+    .map(
+      (e) =>
+        `${label}${pointerToPath(e.instancePath)}: ${describe(e.keyword, e.params, e.message)}`,
+    );
   throw new ConfigError(`invalid ${label}:`, dedupe(issues));
+}
+
+/**
+ * A field that `additionalProperties: false` forbids fails twice: once against the `false`
+ * schema at the field itself, once as an unknown field of its parent. The parent's error
+ * names the field, so the other one is left out.
+ */
+function isUnknownFieldEcho(keyword: string, schemaPath: string): boolean {
+  return keyword === 'boolean' && schemaPath.endsWith('/additionalProperties');
 }
 
 function describe(keyword: string, params: Record<string, unknown>, message: string): string {
@@ -116,4 +128,34 @@ function walk(
       if (!known.has(name)) walk(s.additionalProperties, item, visit, value, name);
     }
   }
+}
+
+/**
+ * The config schema as a connector's spec publishes it: plain JSON, and a field that has a
+ * default is not listed as required, since a config that leaves it out is valid (the
+ * default is filled in before validation). Hosts that validate against the spec, as
+ * Airbyte's do, would otherwise refuse configs that rely on defaults.
+ */
+export function publishedConfigSchema(schema: TSchema): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+  relaxDefaulted(copy);
+  return copy;
+}
+
+function relaxDefaulted(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const item of node) relaxDefaulted(item);
+    return;
+  }
+  const s = node as Record<string, unknown>;
+  const properties = s.properties as Record<string, Record<string, unknown>> | undefined;
+  if (properties && Array.isArray(s.required)) {
+    const required = (s.required as string[]).filter(
+      (name) => !('default' in (properties[name] ?? {})),
+    );
+    if (required.length > 0) s.required = required;
+    else delete s.required;
+  }
+  for (const value of Object.values(s)) relaxDefaulted(value);
 }

@@ -1,5 +1,5 @@
 import type { Static, TSchema } from 'typebox';
-import { parseConfig } from './config.js';
+import { parseConfig, publishedConfigSchema } from './config.js';
 import type { Catalog, ConfiguredCatalog } from './messages/catalog.js';
 import type { Message } from './messages/message.js';
 import type { ConnectionStatus, ConnectorSpecification } from './messages/spec.js';
@@ -130,7 +130,7 @@ function base<S extends TSchema>(def: Definition<S>, extra: Partial<ConnectorSpe
     parse,
     spec(): ConnectorSpecification {
       const spec: ConnectorSpecification = {
-        connectionSpecification: def.config as unknown as Record<string, unknown>,
+        connectionSpecification: publishedConfigSchema(def.config),
         protocol_version: '0.2.0',
         ...extra,
       };

@@ -4,6 +4,7 @@ import {
   ConfigError,
   collectSecrets,
   parseConfig,
+  publishedConfigSchema,
   redactConfig,
   redactText,
 } from '../src/index.js';
@@ -74,5 +75,44 @@ describe('secrets', () => {
     expect(redactText('auth failed for hunter22 at h', ['hunter22'])).toBe(
       'auth failed for ********** at h',
     );
+  });
+});
+
+describe('publishedConfigSchema', () => {
+  it('lists a field with a default as optional, nested ones too, and leaves the rest', () => {
+    const Nested = Type.Object({
+      name: Type.String(),
+      streams: Type.Array(
+        Type.Object({ path: Type.String(), header: Type.Boolean({ default: true }) }),
+      ),
+      only: Type.Object({ mode: Type.String({ default: 'a' }) }),
+      port: Type.Integer({ default: 5432 }),
+    });
+    const published = publishedConfigSchema(Nested) as {
+      required: string[];
+      properties: {
+        streams: { items: { required: string[] } };
+        only: { required?: string[] };
+        port: { default: number };
+      };
+    };
+    expect(published.required).toEqual(['name', 'streams', 'only']);
+    expect(published.properties.streams.items.required).toEqual(['path']);
+    expect(published.properties.only.required).toBeUndefined();
+    expect(published.properties.port.default).toBe(5432);
+    expect(Nested.required).toEqual(['name', 'streams', 'only', 'port']);
+  });
+});
+
+describe('unknown fields', () => {
+  it('are named once, by the parent that forbids them', () => {
+    const Closed = Type.Object({ a: Type.String() }, { additionalProperties: false });
+    let error: unknown;
+    try {
+      parseConfig(Closed, { a: 'x', zz: 1 });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).issues).toEqual(["config: unknown field 'zz'"]);
   });
 });
