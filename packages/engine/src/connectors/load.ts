@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,10 +85,12 @@ export async function loadConnector(
 function resolvePackage(packageName: string, options: ResolveOptions): string {
   const cwd = options.cwd ?? process.cwd();
   const bases = [path.join(cwd, 'package.json'), ...(options.resolveFrom ?? []), import.meta.url];
-  const target =
-    packageName.startsWith('.') || path.isAbsolute(packageName)
-      ? path.resolve(cwd, packageName)
-      : packageName;
+  const isPath = packageName.startsWith('.') || path.isAbsolute(packageName);
+  const target = isPath ? path.resolve(cwd, packageName) : packageName;
+  if (isPath) {
+    const folderEntry = packageFolderEntry(target);
+    if (folderEntry) return folderEntry;
+  }
   for (const base of bases) {
     try {
       return createRequire(base).resolve(target);
@@ -98,4 +101,25 @@ function resolvePackage(packageName: string, options: ResolveOptions): string {
   throw new ConfigError(
     `cannot find connector package '${packageName}' (looked in ${cwd} and the runner's own packages)`,
   );
+}
+
+/**
+ * A path to a package folder resolves through the package's own `exports` (its name looked
+ * up from inside the folder), as `import 'the-package'` would: connector packages declare
+ * `exports`, not `main`, so a plain folder resolution finds nothing.
+ */
+function packageFolderEntry(folder: string): string | undefined {
+  const manifest = path.join(folder, 'package.json');
+  let name: unknown;
+  try {
+    name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
+  } catch {
+    return undefined; // not a package folder: resolved as a file path
+  }
+  if (typeof name !== 'string') return undefined;
+  try {
+    return createRequire(manifest).resolve(name);
+  } catch {
+    return undefined;
+  }
 }
