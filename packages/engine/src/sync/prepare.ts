@@ -36,8 +36,15 @@ export async function prepareSync(
 ): Promise<PreparedSync> {
   const file = options.file ?? 'tributary.yaml';
   const at = options.at ?? 'sync';
-  const source = await openConnector(sync.source, 'source', options);
-  const destination = await openConnector(sync.destination, 'destination', options);
+  // Both at once: a command connector is opened by running its `spec`, a process start each.
+  const [opened, openedDestination] = await Promise.allSettled([
+    openConnector(sync.source, 'source', options),
+    openConnector(sync.destination, 'destination', options),
+  ]);
+  if (opened.status === 'rejected') throw opened.reason;
+  if (openedDestination.status === 'rejected') throw openedDestination.reason;
+  const source = opened.value;
+  const destination = openedDestination.value;
 
   const issues: string[] = [];
   const sourceConfig = validate(source, sync.source.config, `${at}.source.config`, issues);
