@@ -1,35 +1,56 @@
 import type { RecordMessage } from '@tributary/core';
 import { escapeField } from './loader.js';
 
-/** Characters of TSV text gathered before they are written out as one Buffer. */
-const FLUSH_CHARS = 1 << 17;
+/** Bytes of each Buffer the LOAD DATA text is written into. */
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Rows of an append or overwrite batch, kept as the LOAD DATA text itself (tab-separated,
- * backslash escapes, `\N` for NULL) plus the records they came from (for a row-by-row retry
- * and for reject reports). Lines go into one string that is written out in 128 KiB pieces:
- * a Buffer write per value, or an array per row, made the garbage collector the main cost.
+ * backslash escapes, `\N` for NULL). Each line is built as one string and written straight
+ * into a 256 KiB Buffer: a Buffer write per value costs a call per value, and one string
+ * per 128 KiB flattened a rope of thousands of pieces.
+ *
+ * The records themselves are kept only when a bad record has to be reported whole (skip or
+ * reject); otherwise only their key values are, so a record dies young instead of being
+ * copied by every scavenge until its batch is loaded. A row-by-row retry decodes the text.
  * A batch has one column list; a schema change starts a new batch.
  */
 export class RowBatch {
-  readonly records: RecordMessage[] = [];
+  /** The records, in order, when kept (see constructor). */
+  readonly records: RecordMessage[] | undefined;
+  /** Per row, the values of the key fields as the record had them (`keyFields` per row). */
+  readonly #keys: unknown[] = [];
   readonly #chunks: Buffer[] = [];
-  #text = '';
+  #buf: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  #at = 0;
+  #rows = 0;
+  #bytes = 0;
   #suffixFor = '';
   #suffix = '';
 
   /**
    * @param width data columns of each row
    * @param textual per data column: whether its text may hold a character to escape
+   * @param keyFields the stream's top-level key fields, read from each record
+   * @param keepRecords keep each record (to report it whole as a reject)
    */
   constructor(
     readonly width: number,
     private readonly textual: readonly boolean[],
     private readonly syncId: string | null,
-  ) {}
+    readonly keyFields: readonly string[],
+    keepRecords: boolean,
+  ) {
+    this.records = keepRecords ? [] : undefined;
+  }
 
   get rows(): number {
-    return this.records.length;
+    return this.#rows;
+  }
+
+  /** Bytes of LOAD DATA text so far. */
+  get bytes(): number {
+    return this.#bytes + this.#at;
   }
 
   add(record: RecordMessage, values: readonly (string | null)[], extractedAt: string): void {
@@ -46,19 +67,58 @@ export class RowBatch {
       this.#suffix = `\t${extractedAt}\t${this.syncId === null ? '\\N' : this.syncId}\t\\N\n`;
       this.#suffixFor = extractedAt;
     }
-    this.#text += line + this.#suffix;
-    this.records.push(record);
-    if (this.#text.length >= FLUSH_CHARS) this.#flush();
+    line += this.#suffix;
+    // Three bytes per UTF-16 unit at most: a line of that size always fits.
+    if (this.#at + line.length * 3 > this.#buf.length) this.#next(line.length * 3);
+    this.#at += this.#buf.write(line, this.#at, 'utf8');
+    this.#rows++;
+    if (this.records) this.records.push(record);
+    for (const field of this.keyFields) this.#keys.push(record.data[field]);
   }
 
-  #flush(): void {
-    if (this.#text.length > 0) this.#chunks.push(Buffer.from(this.#text, 'utf8'));
-    this.#text = '';
+  #next(atLeast: number): void {
+    if (this.#at > 0) {
+      this.#chunks.push(this.#buf.subarray(0, this.#at));
+      this.#bytes += this.#at;
+    }
+    this.#buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, atLeast));
+    this.#at = 0;
   }
 
-  /** The whole batch as LOAD DATA input. */
+  /** The whole batch as LOAD DATA input; nothing may be added after. */
   chunks(): Buffer[] {
-    this.#flush();
+    if (this.#at > 0) this.#next(0);
     return this.#chunks;
   }
+
+  /** The key values of row `i`, in key field order. */
+  keyValues(i: number): unknown[] {
+    const n = this.keyFields.length;
+    return this.#keys.slice(i * n, i * n + n);
+  }
+
+  /** The rows again as text values (null for NULL), metadata columns last, for INSERT. */
+  decode(): Array<Array<string | null>> {
+    const out: Array<Array<string | null>> = [];
+    for (const chunk of this.chunks()) {
+      const text = chunk.toString('utf8');
+      let start = 0;
+      for (;;) {
+        const end = text.indexOf('\n', start);
+        if (end < 0) break;
+        out.push(text.slice(start, end).split('\t').map(unescapeField));
+        start = end + 1;
+      }
+    }
+    return out;
+  }
+}
+
+const UNESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', '0': '\0', '\\': '\\' };
+
+/** A field of LOAD DATA text back to its value: `\N` is null, backslash escapes undone. */
+export function unescapeField(field: string): string | null {
+  if (field === '\\N') return null;
+  if (!field.includes('\\')) return field;
+  return field.replace(/\\(.)/gs, (_, c: string) => UNESCAPES[c] ?? c);
 }

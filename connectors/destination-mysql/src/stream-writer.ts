@@ -4,7 +4,6 @@ import {
   type ConfiguredStream,
   compareValues,
   cursorFieldOf,
-  DestinationError,
   type DestinationSyncMode,
   fieldsOf,
   isDeletion,
@@ -39,7 +38,9 @@ interface Pending {
   deletedAt: string | null;
   cursor: unknown;
   key: string;
-  data: Record<string, unknown>;
+  /** The record, or (for a row decoded from a RowBatch that kept none) its key text. */
+  data: Record<string, unknown> | undefined;
+  recordKey?: string | undefined;
 }
 
 /**
@@ -232,7 +233,8 @@ export class StreamWriter {
       if (!rows) {
         const columns = this.schema.columns;
         const textual = columns.map((c) => !PLAIN_TYPES.has(c.type));
-        rows = new RowBatch(columns.length, textual, this.#syncId);
+        const keep = this.#onBad !== 'fail';
+        rows = new RowBatch(columns.length, textual, this.#syncId, this.#keyFields, keep);
         this.#rows = rows;
         this.#pending.push(rows);
       }
@@ -349,19 +351,19 @@ export class StreamWriter {
         out.push(item);
         continue;
       }
-      for (const record of item.records) {
-        const check = this.schema.check(record.data, () => '');
-        if (check.kind !== 'row')
-          throw new DestinationError('a held record no longer fits its table');
-        const extractedAt = emittedAtText(record.emitted_at);
-        check.values.push(extractedAt, this.#syncId, null);
+      const rows = item.decode();
+      for (let i = 0; i < rows.length; i++) {
+        const values = rows[i]!;
+        const data = item.records?.[i]?.data;
+        const keys = item.keyValues(i);
         out.push({
-          values: check.values,
-          extractedAt,
+          values,
+          extractedAt: values[values.length - 3] ?? '',
           deletedAt: null,
           cursor: undefined,
           key: '',
-          data: record.data,
+          data,
+          recordKey: data ? undefined : keyText(item.keyFields, keys),
         });
       }
     }
@@ -375,7 +377,7 @@ export class StreamWriter {
       ? this.schema.columns.find((c) => c.column.toLowerCase() === column.toLowerCase())?.field
       : undefined;
     const where = column ? ` column '${column}'` : '';
-    const key = recordKey(row.data, this.#keyPaths);
+    const key = row.data ? recordKey(row.data, this.#keyPaths) : (row.recordKey ?? '');
     const reason =
       `stream '${this.name}': table '${this.finalTable}'${where} refused record ` +
       `${key}: ${message}`;
@@ -387,7 +389,7 @@ export class StreamWriter {
         ...(field ? { field } : {}),
       });
     }
-    this.#reject(row.data, key, reason, column);
+    this.#reject(row.data ?? {}, key, reason, column);
   }
 
   async #write(rows: Pending[], single = false): Promise<void> {
@@ -497,6 +499,16 @@ const PLAIN_TYPES = new Set<LogicalType>([
   'timestamp_tz',
   'boolean',
 ]);
+
+/** A record key as core's `recordKey` writes it, from the key values alone. */
+function keyText(fields: readonly string[], values: readonly unknown[]): string {
+  return fields
+    .map((f, i) => {
+      const v = values[i];
+      return `${f}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
+    })
+    .join(', ');
+}
 
 function padded(values: (string | null)[], width: number): (string | null)[] {
   const out = values.slice();

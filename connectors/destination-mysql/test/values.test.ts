@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emittedAtText, encodeValue } from '../src/encode.js';
 import { decimalDigits, physicalGap, sqlTypeFor } from '../src/physical.js';
+import { RowBatch } from '../src/row-batch.js';
 import { dedupe } from '../src/stream-writer.js';
 
 describe('encodeValue', () => {
@@ -65,5 +66,40 @@ describe('dedupe', () => {
       { key: 'c', cursor: '9', n: 8 },
     ];
     expect(dedupe(rows, 'integer').map((r) => r.n)).toEqual([3, 5, 7]);
+  });
+});
+
+describe('RowBatch', () => {
+  it('decodes its LOAD DATA text back to the values, escapes and NULL included', () => {
+    const batch = new RowBatch(3, [false, true, true], '7', ['code'], false);
+    const at = '2024-07-02 12:00:00.000000';
+    const odd = 'tab\there\nline\r\\N \\ \u0000 🚀';
+    const rows: Array<[Record<string, unknown>, (string | null)[]]> = [
+      [{ code: 'A-1', n: 1 }, ['1', 'A-1', odd]],
+      [{ code: 'B-2', n: 2 }, ['2', 'B-2', null]],
+      [{ code: 'C\t3', n: 3 }, [null, 'C\t3', '\\N']],
+    ];
+    for (const [data, values] of rows) batch.add({ stream: 's', data, emitted_at: 0 }, values, at);
+    expect(batch.rows).toBe(3);
+    expect(batch.records).toBeUndefined();
+    expect(batch.decode()).toEqual([
+      ['1', 'A-1', odd, at, '7', null],
+      ['2', 'B-2', null, at, '7', null],
+      [null, 'C\t3', '\\N', at, '7', null],
+    ]);
+    expect(batch.keyValues(2)).toEqual(['C\t3']);
+    expect(Buffer.concat(batch.chunks()).toString()).toContain('\\\\N\t');
+  });
+
+  it('starts a new buffer when a line does not fit, and keeps records when asked', () => {
+    const batch = new RowBatch(1, [true], null, [], true);
+    const long = 'x'.repeat(300_000);
+    const at = '2024-07-02 12:00:00.000000';
+    batch.add({ stream: 's', data: { v: 'a' }, emitted_at: 0 }, ['a'], at);
+    batch.add({ stream: 's', data: { v: long }, emitted_at: 0 }, [long], at);
+    batch.add({ stream: 's', data: { v: 'b' }, emitted_at: 0 }, ['b'], at);
+    expect(batch.chunks().length).toBeGreaterThan(1);
+    expect(batch.decode().map((r) => r[0])).toEqual(['a', long, 'b']);
+    expect(batch.records?.map((r) => r.data.v)).toEqual(['a', long, 'b']);
   });
 });
