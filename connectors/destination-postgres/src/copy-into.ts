@@ -21,6 +21,20 @@ export async function copyText(
   await done;
 }
 
+/** The same for a binary COPY chunk (header, tuples, trailer). */
+export async function copyBinary(
+  client: pg.Client,
+  table: string,
+  columns: readonly string[],
+  chunk: Buffer,
+): Promise<void> {
+  const sql = `COPY ${table} (${columns.map(ident).join(', ')}) FROM STDIN WITH (FORMAT binary)`;
+  const sink = client.query(copyFrom(sql));
+  const done = finished(sink);
+  sink.end(chunk);
+  await done;
+}
+
 /** Runs `work` under a savepoint: a failure undoes only what `work` did, then rethrows. */
 export async function savepointed(client: pg.Client, work: () => Promise<void>): Promise<void> {
   await client.query('SAVEPOINT tributary_chunk');

@@ -36,7 +36,7 @@ function stripNulDeep(value: unknown): unknown {
   return value;
 }
 
-function jsonText(value: unknown, onNul: () => void): string {
+export function jsonText(value: unknown, onNul: () => void): string {
   const text = JSON.stringify(value);
   // JSON.stringify writes U+0000 as the six characters \u0000; only then walk the value.
   if (!text.includes('\\u0000')) return text;

@@ -53,6 +53,11 @@ export interface StreamTable {
   syncId: number | null;
   /** Set when the table was created in this run. */
   created: boolean;
+  /**
+   * Set when every column has the Postgres type we would create for it, so that binary COPY
+   * (whose bytes are type-specific: a bigint is eight bytes, never four) can load it.
+   */
+  canonical: boolean;
 }
 
 function topLevel(paths: readonly FieldPath[]): string[] {
@@ -99,6 +104,7 @@ export async function openStreamTable(
   const columns = new Map<string, DataColumn>();
   const existing = await physicalColumns(client, schema, target);
   let created = false;
+  let canonical = true;
   if (existing === undefined) {
     for (const [field, type] of declared)
       columns.set(field, { field, name: columnMap.columnFor(field), type: type.type });
@@ -114,9 +120,12 @@ export async function openStreamTable(
   } else {
     for (const [field, column] of columnMap.entries()) {
       const pgType = existing.get(column);
-      if (pgType !== undefined)
-        columns.set(field, { field, name: column, type: logicalTypeOfPg(pgType) });
+      if (pgType === undefined) continue;
+      const type = logicalTypeOfPg(pgType);
+      columns.set(field, { field, name: column, type });
+      if (pgType !== pgTypeOf(type)) canonical = false;
     }
+    for (const meta of METADATA_DDL) if (existing.get(meta.name) !== meta.pgType) canonical = false;
     if (mode === 'append_dedup' && pkColumns.length > 0)
       await ensureUniqueKey(client, schema, target, pgName(`${table}_tributary_pk`), pkColumns);
   }
@@ -139,5 +148,6 @@ export async function openStreamTable(
     cursorField,
     syncId: configured.sync_id ?? null,
     created,
+    canonical,
   };
 }

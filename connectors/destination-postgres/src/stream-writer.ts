@@ -13,9 +13,11 @@ import {
 } from '@tributary/core';
 import type pg from 'pg';
 import { isRecordFault, refusedRecord, rejectOf } from './bad-records.js';
+import { binaryChunkOf, binaryTuples, decodeTuple } from './binary-decode.js';
+import { type BinaryEncoder, BinaryRows, binaryEncoder, instantField } from './binary-rows.js';
 import { pgTypeOf } from './column-types.js';
-import { copyText, rollbackToSavepoint, savepointed } from './copy-into.js';
-import { COPY_NULL, decodeLine, pgText } from './copy-text.js';
+import { copyBinary, copyText, rollbackToSavepoint, savepointed } from './copy-into.js';
+import { COPY_NULL, decodeLine, jsonText, pgText } from './copy-text.js';
 import type { Lane } from './lane.js';
 import {
   createStagingSql,
@@ -37,7 +39,19 @@ import { swapTable } from './table-ddl.js';
 // refused row's row-by-row retry stays short and queued chunks stay a few MiB.
 const CHUNK_ROWS = 5_000;
 const CHUNK_CHARS = 2 * 1024 * 1024;
+/** A binary chunk's buffer: a chunk is sealed past CHUNK_CHARS bytes, so it rarely grows. */
+const CHUNK_BUFFER = CHUNK_CHARS + 256 * 1024;
 const NOTHING: Message[] = [];
+
+/** A sealed chunk: binary COPY bytes, or COPY text lines. */
+type Chunk = { binary: Buffer } | { text: string };
+
+/** How many own enumerable keys a record has: more than its columns found means a new field. */
+function keyCount(data: Record<string, unknown>): number {
+  let n = 0;
+  for (const _ in data) n++;
+  return n;
+}
 
 const TIME_TYPES = new Set(['date', 'timestamp', 'timestamp_tz']);
 
@@ -70,6 +84,10 @@ export class StreamWriter {
   #warnedNul = false;
   #warnedKeyless = false;
   #encoders: { field: string; encode: FieldEncoder }[] = [];
+  /** Binary encoders in table order, or undefined when the stream is written as text. */
+  #binary: { field: string; encode: BinaryEncoder }[] | undefined;
+  #rows: BinaryRows | undefined;
+  #fieldCount = 0;
   #syncIdText: string;
 
   constructor(
@@ -134,10 +152,17 @@ export class StreamWriter {
 
   /** One encoder per column, in table order, made again whenever a column changes. */
   #refreshEncoders(): void {
-    this.#encoders = [...this.table.columns.values()].map((c) => ({
+    const columns = [...this.table.columns.values()];
+    this.#encoders = columns.map((c) => ({
       field: c.field,
       encode: fieldEncoder(c.type, this.#onNul),
     }));
+    // Staging is always ours; a table is loaded in binary only if its types are ours too.
+    const dedup = this.table.mode === 'append_dedup';
+    const json = (value: unknown) => jsonText(value, this.#onNul);
+    const binary = columns.map((c) => ({ field: c.field, encode: binaryEncoder(c.type, json) }));
+    this.#binary = dedup || this.table.canonical ? binary : undefined;
+    this.#fieldCount = columns.length + METADATA_DDL.length + (dedup ? 2 : 0);
   }
 
   #onNul = (): void => {
@@ -156,7 +181,10 @@ export class StreamWriter {
    */
   add(record: RecordMessage): Message[] | Promise<Message[]> {
     const data = record.data;
-    // The key is only read by errors and rejects: build it when one needs it.
+    // Binary rows while the chunk holds no text line, so the rows stay in order.
+    if (this.#binary && this.#lines.length === 0 && this.#addBinary(data, record.emitted_at))
+      return NOTHING;
+    // The general path: schema changes, deletions, and values binary does not write.
     const changes = changesFor(this.table, data, this.#policies.schemaPolicy, () =>
       this.#keyOf(data),
     );
@@ -198,7 +226,49 @@ export class StreamWriter {
     return out;
   }
 
+  /**
+   * Writes the record as a binary row when every value plainly fits its column and the
+   * record has no field without one (nor a deletion marker); else writes nothing, false.
+   */
+  #addBinary(data: Record<string, unknown>, emittedAt: number): boolean {
+    this.#rows ??= new BinaryRows(CHUNK_BUFFER, this.#onNul);
+    const out = this.#rows;
+    const start = out.pos;
+    out.ensure(2);
+    out.int16(this.#fieldCount);
+    let found = 0;
+    for (const column of this.#binary!) {
+      const value = data[column.field];
+      if (value === undefined) {
+        out.null();
+        continue;
+      }
+      found++;
+      if (value === null) out.null();
+      else if (!column.encode(value, out)) {
+        out.pos = start;
+        return false;
+      }
+    }
+    if (found !== keyCount(data) || !instantField(emittedAt, out)) {
+      out.pos = start;
+      return false;
+    }
+    if (this.table.syncId === null) out.null();
+    else out.bigintField(this.table.syncId);
+    out.null(); // _tributary_deleted_at: no deletion takes this path
+    if (this.table.mode === 'append_dedup') {
+      out.bigintField(this.#seq++);
+      out.boolField(false);
+    }
+    out.rows++;
+    if (out.rows >= CHUNK_ROWS || out.pos >= CHUNK_CHARS) this.seal();
+    return true;
+  }
+
   #push(line: string, deletion: boolean): void {
+    // A text line follows the binary rows before it: those go first, in their own chunk.
+    if (this.#rows && this.#rows.rows > 0) this.#sealBinary();
     this.#lines.push(line);
     this.#chars += line.length + 1;
     if (deletion) this.#chunkDeletion = true;
@@ -208,6 +278,7 @@ export class StreamWriter {
   /** Queues the buffered lines as one chunk; the lane writes it after what came before. */
   seal(): void {
     this.#lane.check();
+    if (this.#rows && this.#rows.rows > 0) this.#sealBinary();
     if (this.#lines.length === 0) return;
     const text = `${this.#lines.join('\n')}\n`;
     const anyDeletion = this.#chunkDeletion;
@@ -215,7 +286,14 @@ export class StreamWriter {
     this.#lines = [];
     this.#chars = 0;
     this.#chunkDeletion = false;
-    this.#lane.run(text.length, () => this.#writeChunk(text, anyDeletion, columns));
+    this.#lane.run(text.length, () => this.#writeChunk({ text }, anyDeletion, columns));
+  }
+
+  #sealBinary(): void {
+    const binary = this.#rows!.seal();
+    this.#rows = undefined;
+    const columns = [...this.table.columns.values()];
+    this.#lane.run(binary.length, () => this.#writeChunk({ binary }, false, columns));
   }
 
   /** Seals the chunk and waits for the lane, so the table can change under a free line. */
@@ -226,13 +304,13 @@ export class StreamWriter {
 
   /** Writes a chunk (and merges it); a refused row leads to a row-by-row retry. */
   async #writeChunk(
-    text: string,
+    chunk: Chunk,
     anyDeletion: boolean,
     columns: readonly DataColumn[],
   ): Promise<Message[] | undefined> {
     try {
       await this.#client.query('SAVEPOINT tributary_chunk');
-      await copyText(this.#client, this.#into(), this.#copyColumns(), text);
+      await this.#copy(chunk);
       if (this.table.mode === 'append_dedup') await this.#merge(anyDeletion);
       await this.#client.query('RELEASE SAVEPOINT tributary_chunk');
       return undefined;
@@ -241,17 +319,34 @@ export class StreamWriter {
       if (!isRecordFault(error)) throw error;
     }
     const out: Message[] = [];
-    const lines = text.split('\n');
+    if ('binary' in chunk) {
+      for (const tuple of binaryTuples(chunk.binary)) {
+        try {
+          await savepointed(this.#client, () => this.#writeRow({ binary: binaryChunkOf(tuple) }));
+        } catch (error) {
+          const data = decodeTuple(tuple, columns);
+          out.push(this.#refused(data, this.#keyOf(data), error));
+        }
+      }
+      return out;
+    }
+    const lines = chunk.text.split('\n');
     lines.pop(); // the text ends with a newline
     for (const row of lines) {
       try {
-        await savepointed(this.#client, () => this.#writeRows([row]));
+        await savepointed(this.#client, () => this.#writeRow({ text: `${row}\n` }));
       } catch (error) {
         const data = decodeLine(row, columns);
         out.push(this.#refused(data, this.#keyOf(data), error));
       }
     }
     return out;
+  }
+
+  #copy(chunk: Chunk): Promise<void> {
+    return 'binary' in chunk
+      ? copyBinary(this.#client, this.#into(), this.#copyColumns(), chunk.binary)
+      : copyText(this.#client, this.#into(), this.#copyColumns(), chunk.text);
   }
 
   #into(): string {
@@ -308,10 +403,11 @@ export class StreamWriter {
     return trace({ type: 'REJECT', reject: rejectOf(this.#descriptor, data, refused) });
   }
 
-  async #writeRows(lines: readonly string[]): Promise<void> {
-    await copyText(this.#client, this.#into(), this.#copyColumns(), `${lines.join('\n')}\n`);
+  /** One row alone (a refused chunk's retry); a text row may be a deletion marker. */
+  async #writeRow(chunk: Chunk): Promise<void> {
+    await this.#copy(chunk);
     if (this.table.mode !== 'append_dedup') return;
-    await this.#merge(lines.some((line) => line.endsWith('\tt')));
+    await this.#merge('text' in chunk && chunk.text.endsWith('\tt\n'));
   }
 
   /** Merges the staged rows into the table, then empties staging for the next chunk. */

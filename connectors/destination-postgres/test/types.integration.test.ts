@@ -105,6 +105,33 @@ describe.skipIf(!serverUser)('destination-postgres: column types and values', ()
     ]);
   });
 
+  it('appends into a table made by hand with narrower types (int, numeric(8,2), varchar)', async () => {
+    // Binary COPY bytes are type-specific (an int is four bytes): such a table takes text.
+    await db.client.query(`CREATE TABLE handmade (id integer, amount numeric(8,2),
+      note varchar(10), at timestamptz, _tributary_extracted_at timestamptz,
+      _tributary_sync_id bigint, _tributary_deleted_at timestamptz)`);
+    const catalog = catalogOf(
+      stream('handmade', {
+        id: schemaFor('integer'),
+        amount: schemaFor('decimal'),
+        note: schemaFor('string'),
+        at: schemaFor('timestamp_tz'),
+      }),
+    );
+    const rows = [
+      { id: 1, amount: '12.5', note: 'short', at: '2024-03-01T10:00:00Z' },
+      { id: 2, amount: '-0.125', note: 'é', at: null },
+    ];
+    expect((await runWrite(db.config, catalog, records('handmade', rows))).error).toBeUndefined();
+    const got = await db.client.query(
+      'SELECT id, amount::text, note, at::text FROM handmade ORDER BY id',
+    );
+    expect(got.rows).toEqual([
+      { id: 1, amount: '12.50', note: 'short', at: '2024-03-01 10:00:00+00' },
+      { id: 2, amount: '-0.13', note: 'é', at: null },
+    ]);
+  });
+
   it('drops NUL from text and jsonb with one warning per stream', async () => {
     const logger = memoryLogger();
     const catalog = catalogOf(
