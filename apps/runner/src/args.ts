@@ -13,7 +13,7 @@ export function parse<O extends Options>(
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(usageMessage(error));
   }
 }
 
@@ -28,4 +28,13 @@ export const COMMON = {
 /** The config file of a command: --file, else the given positional, else ./tributary.yaml. */
 export function configFile(file: string | undefined, positional?: string): string {
   return file ?? positional ?? 'tributary.yaml';
+}
+
+/** parseArgs' own messages, shortened to what the user typed wrong. */
+function usageMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const option = /'(-{1,2}[^']+)'/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option '${option}'`;
+  return message;
 }

@@ -3,11 +3,12 @@ export const MAIN_HELP = `tributary: sync data from sources to destinations
 usage: tributary <command> [options]
 
 commands:
-  sync [file]              run the syncs of tributary.yaml (default ./tributary.yaml)
-  spec|check|discover|read one connector of a sync, or a connector package alone
-  state show [SYNC]        the stored state of each stream
-  state reset SYNC [STREAM] forget state so the next run starts over
-  runs [SYNC]              run history
+  sync [file]                run the syncs of tributary.yaml (default ./tributary.yaml)
+  spec|check|discover|read   one connector of a sync, or a connector package alone
+  state show [SYNC]          the stored state of each stream
+  state reset SYNC [STREAM]  forget state so the next run starts over
+  runs [SYNC]                run history
+  help [COMMAND]             this help, or a command's
 
 Run 'tributary <command> --help' for a command's options.
 exit codes: 0 ok, 1 a sync failed, 2 bad config or usage, 130 interrupted (Ctrl-C)

@@ -7,6 +7,8 @@ import { syncCommand } from './commands/sync.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { MAIN_HELP } from './help.js';
 
+const COMMANDS = new Set(['sync', 'spec', 'check', 'discover', 'read', 'state', 'runs']);
+
 /**
  * Runs one `tributary` command and returns its exit code. This is the error boundary: user
  * errors print one line, internal bugs print their stack and ask for a report.
@@ -27,10 +29,13 @@ export async function main(argv: string[]): Promise<number> {
         return await stateCommand(rest);
       case 'runs':
         return await runsCommand(rest);
+      case 'help':
+        if (rest[0] !== undefined && COMMANDS.has(rest[0])) return await main([rest[0], '--help']);
+        process.stdout.write(MAIN_HELP);
+        return EXIT.ok;
       case undefined:
       case '--help':
       case '-h':
-      case 'help':
         process.stdout.write(MAIN_HELP);
         return command === undefined ? EXIT.usage : EXIT.ok;
       case '--version':

@@ -129,12 +129,52 @@ describe('tributary exit codes', () => {
   });
 
   it('exits 2 on bad usage and 0 on --help of every command', () => {
-    expect(tributary(cwd, ['sync', '--bogus']).code).toBe(2);
+    const bogus = tributary(cwd, ['sync', '--bogus']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toBe("error: unknown option '--bogus' (see tributary --help)\n");
     expect(tributary(cwd, ['frobnicate']).code).toBe(2);
     for (const command of ['sync', 'check', 'state', 'runs']) {
       const help = tributary(cwd, [command, '--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain('usage:');
+      expect(tributary(cwd, ['help', command]).stdout).toBe(help.stdout);
+    }
+  });
+
+  it('exits 2 on a sync name that neither the config nor the history knows', () => {
+    for (const args of [
+      ['runs', 'nosuch'],
+      ['state', 'show', 'nosuch'],
+    ]) {
+      expect(tributary(cwd, args).stderr).toBe(
+        `error: no sync 'nosuch' in ${path.join(cwd, '.tributary/state.db')}\n`,
+      );
+    }
+    expect(tributary(cwd, ['sync', DEMO]).code).toBe(0);
+    for (const args of [
+      ['runs', 'nosuch'],
+      ['state', 'show', 'nosuch'],
+    ]) {
+      const run = tributary(cwd, args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("no sync 'nosuch'");
+      expect(run.stderr).toContain('(known: jaffle_shop');
+    }
+    const named = tributary(cwd, ['state', 'show', 'nosuch', '--file', DEMO]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('nosuch');
+    expect(tributary(cwd, ['runs', 'jaffle_shop']).code).toBe(0);
+  });
+
+  it('runs a connector named by its package folder, for every connector of the repository', () => {
+    const repo = path.resolve(BIN, '../../../..');
+    for (const name of ['source-file', 'source-postgres', 'destination-mysql']) {
+      const folder = path.join(repo, 'connectors', name);
+      const spec = tributary(cwd, ['spec', '--package', folder]);
+      expect(spec.stderr).toBe('');
+      expect(spec.code).toBe(0);
+      const byName = tributary(cwd, ['spec', '--package', `@tributary/${name}`]);
+      expect(byName.stdout).toBe(spec.stdout);
     }
   });
 

@@ -3,7 +3,7 @@ import { COMMON, parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { RUNS_HELP } from '../help.js';
 import { table } from '../render/table.js';
-import { configOrDefault } from './open-config.js';
+import { assertKnownSync, configOrDefault } from './open-config.js';
 
 /** `tributary runs [SYNC]`: run history, newest first. */
 export async function runsCommand(argv: string[]): Promise<number> {
@@ -19,6 +19,7 @@ export async function runsCommand(argv: string[]): Promise<number> {
   const config = configOrDefault(values.file);
   const store = new SqliteStateStore(config.statePath);
   try {
+    if (positionals[0] !== undefined) await assertKnownSync(config, store, positionals[0]);
     const runs = await store.runs(positionals[0], limit);
     if (values.json) {
       process.stdout.write(`${JSON.stringify(runs)}\n`);

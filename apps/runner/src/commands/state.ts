@@ -4,7 +4,7 @@ import { COMMON, parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { STATE_HELP } from '../help.js';
 import { table } from '../render/table.js';
-import { configOrDefault } from './open-config.js';
+import { assertKnownSync, configOrDefault } from './open-config.js';
 
 /** `tributary state show [SYNC]` and `tributary state reset SYNC [STREAM]`. */
 export async function stateCommand(argv: string[]): Promise<number> {
@@ -28,9 +28,9 @@ export async function stateCommand(argv: string[]): Promise<number> {
 
 async function show(file: string | undefined, sync: string | undefined, json: boolean) {
   const config = configOrDefault(file);
-  if (sync !== undefined && config.syncs.length > 0) findSync(config, sync);
   const store = new SqliteStateStore(config.statePath);
   try {
+    if (sync !== undefined) await assertKnownSync(config, store, sync);
     const names = sync !== undefined ? [sync] : await syncNames(store, config.syncs);
     const rows = [];
     for (const name of names) {
