@@ -34,8 +34,9 @@ export class BinaryRows {
   rows = 0;
   readonly #onNul: () => void;
 
-  constructor(capacity: number, onNul: () => void) {
-    this.buf = Buffer.allocUnsafe(Math.max(capacity, 256));
+  /** A fresh buffer of `capacity` bytes, or one to reuse. */
+  constructor(buffer: number | Buffer, onNul: () => void) {
+    this.buf = typeof buffer === 'number' ? Buffer.allocUnsafe(Math.max(buffer, 256)) : buffer;
     BINARY_HEADER.copy(this.buf, 0);
     this.pos = BINARY_HEADER.length;
     this.#onNul = onNul;

@@ -39,8 +39,9 @@ import { swapTable } from './table-ddl.js';
 // refused row's row-by-row retry stays short and queued chunks stay a few MiB.
 const CHUNK_ROWS = 5_000;
 const CHUNK_CHARS = 2 * 1024 * 1024;
-/** A binary chunk's buffer: a chunk is sealed past CHUNK_CHARS bytes, so it rarely grows. */
-const CHUNK_BUFFER = CHUNK_CHARS + 256 * 1024;
+/** A binary chunk's first buffer: a chunk only grows past it on wide rows. */
+const CHUNK_BUFFER = 1024 * 1024;
+const SPARE_BUFFERS = 4;
 const NOTHING: Message[] = [];
 
 /** A sealed chunk: binary COPY bytes, or COPY text lines. */
@@ -87,6 +88,8 @@ export class StreamWriter {
   /** Binary encoders in table order, or undefined when the stream is written as text. */
   #binary: { field: string; encode: BinaryEncoder }[] | undefined;
   #rows: BinaryRows | undefined;
+  /** Buffers of written chunks, reused: fresh megabytes per chunk kept the GC busy. */
+  readonly #spare: Buffer[] = [];
   #fieldCount = 0;
   #syncIdText: string;
 
@@ -231,7 +234,7 @@ export class StreamWriter {
    * record has no field without one (nor a deletion marker); else writes nothing, false.
    */
   #addBinary(data: Record<string, unknown>, emittedAt: number): boolean {
-    this.#rows ??= new BinaryRows(CHUNK_BUFFER, this.#onNul);
+    this.#rows ??= new BinaryRows(this.#spare.pop() ?? CHUNK_BUFFER, this.#onNul);
     const out = this.#rows;
     const start = out.pos;
     out.ensure(2);
@@ -290,10 +293,16 @@ export class StreamWriter {
   }
 
   #sealBinary(): void {
-    const binary = this.#rows!.seal();
+    const rows = this.#rows!;
+    const binary = rows.seal();
     this.#rows = undefined;
     const columns = [...this.table.columns.values()];
-    this.#lane.run(binary.length, () => this.#writeChunk({ binary }, false, columns));
+    this.#lane.run(binary.length, async () => {
+      const out = await this.#writeChunk({ binary }, false, columns);
+      // The server has read every byte: the buffer can take the next chunk.
+      if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(rows.buf);
+      return out;
+    });
   }
 
   /** Seals the chunk and waits for the lane, so the table can change under a free line. */
