@@ -17,9 +17,11 @@ export const MysqlConfig = Type.Object(
       description: 'Colliding or too-long column names get a stable hash (rename) or fail.',
     }),
     batch_size: Type.Integer({
-      default: 2_000,
+      default: 20_000,
       minimum: 1,
-      description: 'Records held in memory before they are loaded (inside the open transaction).',
+      description:
+        'Records held in memory before they are loaded (inside the open transaction); ' +
+        'an append or overwrite batch is also loaded once its text reaches 8 MiB.',
     }),
     commit_interval_ms: Type.Integer({
       default: 1_000,

@@ -4,6 +4,15 @@ import { escapeField } from './loader.js';
 /** Bytes of each Buffer the LOAD DATA text is written into. */
 const CHUNK_BYTES = 256 * 1024;
 
+/** Buffer's own UTF-8 writer, without `write()`'s argument juggling (a third of its cost here). */
+type Utf8Write = (this: Buffer, text: string, offset: number) => number;
+const proto = Buffer.prototype as unknown as { utf8Write?: Utf8Write };
+const utf8Write: Utf8Write =
+  proto.utf8Write ??
+  function (this: Buffer, text: string, offset: number) {
+    return this.write(text, offset, 'utf8');
+  };
+
 /**
  * Rows of an append or overwrite batch, kept as the LOAD DATA text itself (tab-separated,
  * backslash escapes, `\N` for NULL). Each line is built as one string and written straight
@@ -70,7 +79,7 @@ export class RowBatch {
     line += this.#suffix;
     // Three bytes per UTF-16 unit at most: a line of that size always fits.
     if (this.#at + line.length * 3 > this.#buf.length) this.#next(line.length * 3);
-    this.#at += this.#buf.write(line, this.#at, 'utf8');
+    this.#at += utf8Write.call(this.#buf, line, this.#at);
     this.#rows++;
     if (this.records) this.records.push(record);
     for (const field of this.keyFields) this.#keys.push(record.data[field]);

@@ -14,11 +14,23 @@ import { ensureMetaTables, stateKeyOf, writeState } from './meta-tables.js';
 import { StreamWriter, type Taken } from './stream-writer.js';
 
 /**
+ * Jobs (a batch's load, a STATE's write and commit) queued on the connection behind the one
+ * running: the server starts the next as soon as it ends, without waiting for this thread
+ * to come back to its event loop, while the thread checks the records after them.
+ */
+const LANE_DEPTH = 2;
+/** Records checked between two turns of the event loop while a job runs, so its replies are read. */
+const YIELD_EVERY = 256;
+/** LOAD DATA text at which an append/overwrite batch is loaded, whatever `batch_size` says. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+
+/**
  * The write loop. Records are checked (DDL first, since MySQL commits on DDL) and held; at
  * each STATE every held record is applied and the state written in one transaction, then
  * the state is yielded. A batch that fills up before its STATE is applied into the open
- * transaction, so memory stays flat and nothing uncovered is committed. Overwrite streams
- * keep their states until their fresh table is swapped in at the end.
+ * transaction, so memory stays flat and nothing uncovered is committed. Loads and commits
+ * run in order on the connection while the next records are checked (LANE_DEPTH).
+ * Overwrite streams keep their states until their fresh table is swapped in at the end.
  */
 export async function* writeMessages(
   config: MysqlConfig,
@@ -29,9 +41,32 @@ export async function* writeMessages(
   const session = await openSession(config);
   const { conn } = session;
   let open = false;
-  let inflight: Promise<void> | undefined;
+  // The jobs queued or running, in order; each starts when the one before it has ended.
+  const lane: Promise<void>[] = [];
+  let running = 0;
   let salvage = async () => {};
   const acked: Message[] = [];
+  // Every queued job ended; the first failure, if any, is thrown (the jobs after it did
+  // not run). Done before any statement outside the lane.
+  const settle = async () => {
+    const last = lane.at(-1);
+    lane.length = 0;
+    if (last) await last;
+  };
+  // Queues a job behind the others; waits while more than LANE_DEPTH are queued.
+  const enqueue = async (job: () => Promise<void>) => {
+    const run = (lane.at(-1) ?? Promise.resolve()).then(job);
+    running++;
+    const ended = () => {
+      running--;
+    };
+    run.then(ended, ended);
+    lane.push(run);
+    while (lane.length > LANE_DEPTH) {
+      await lane[0];
+      lane.shift();
+    }
+  };
   try {
     await ensureMetaTables(conn);
     const loader = new Loader(session, config.load_method, config.insert_statement_bytes, (why) =>
@@ -58,13 +93,6 @@ export async function* writeMessages(
       held = [];
     };
 
-    // The last batch's load, left running while the next records are checked: the server
-    // and this process work at the same time. Settled before any other statement.
-    const settle = async () => {
-      const running = inflight;
-      inflight = undefined;
-      if (running) await running;
-    };
     const begin = async () => {
       if (!open) await conn.query('START TRANSACTION');
       open = true;
@@ -92,11 +120,6 @@ export async function* writeMessages(
         if (writer.out.length > 0) yield* writer.out.splice(0);
       }
     };
-    // Waits for the running load or commit; what a commit acknowledged is then yielded.
-    const settled = async function* () {
-      await settle();
-      if (acked.length > 0) yield* acked.splice(0);
-    };
     // On a failure, the STATEs already written are still committed and acknowledged: records
     // loaded after the last of them are rolled back to its savepoint. The failure itself, if
     // this fails too, is what the run reports.
@@ -113,6 +136,7 @@ export async function* writeMessages(
     let lastStream: string | undefined;
     let lastNamespace: string | undefined;
     let lastWriter: StreamWriter | undefined;
+    let sinceYield = 0;
 
     const input = messageBatches(messages)[Symbol.asyncIterator]();
     for (;;) {
@@ -144,17 +168,26 @@ export async function* writeMessages(
           }
           const slow = writer.add(message.record, beforeDdl);
           if (slow) await slow;
-          if (writer.pendingCount >= config.batch_size) {
-            yield* settled();
-            await begin();
-            inflight = writer.apply();
-            inflight.catch(() => undefined); // awaited by settle(); not an unhandled rejection
+          if (writer.pendingCount >= config.batch_size || writer.pendingBytes >= BATCH_BYTES) {
+            const batch = writer.take();
+            const target = writer;
+            await enqueue(async () => {
+              await begin();
+              await target.apply(batch);
+            });
           }
           if (writer.out.length > 0) yield* drain();
+          if (acked.length > 0) yield* acked.splice(0);
+          if (running > 0 && ++sinceYield >= YIELD_EVERY) {
+            // The replies of the running job are read on the event loop, which a long array
+            // of messages would otherwise hold off: the server would wait for this thread.
+            sinceYield = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
         } else if (message.type === 'STATE') {
           // The commit runs while the next records are checked; the STATE is yielded once it
           // is committed, after the traces of the records it covers.
-          yield* settled();
+          if (acked.length > 0) yield* acked.splice(0);
           const stateKey = stateKeyOf(message.state, streamKey);
           const holdBack =
             overwriteKeys.has(stateKey) || (stateKey === '__global__' && overwriteKeys.size > 0);
@@ -162,9 +195,9 @@ export async function* writeMessages(
           for (const writer of writers.values()) {
             if (writer.pendingCount > 0) taken.push([writer, writer.take()]);
           }
-          // Each commit waits for the disk: STATEs closer than commit_interval_ms share one.
-          const commitNow = Date.now() - lastCommit >= config.commit_interval_ms;
-          inflight = (async () => {
+          await enqueue(async () => {
+            // Each commit waits for the disk: STATEs closer than commit_interval_ms share one.
+            const commitNow = Date.now() - lastCommit >= config.commit_interval_ms;
             await begin();
             for (const [writer, batch] of taken) await writer.apply(batch);
             if (holdBack) deferred.push([stateKey, message.state]);
@@ -178,13 +211,13 @@ export async function* writeMessages(
               await conn.query('SAVEPOINT tributary_state');
               held.push({ state: message.state, holdBack });
             }
-          })();
-          inflight.catch(() => undefined);
+          });
         }
       }
     }
 
-    yield* settled();
+    await settle();
+    yield* acked.splice(0);
     await applyAll();
     if (open) await conn.query('COMMIT');
     open = false;
@@ -200,7 +233,7 @@ export async function* writeMessages(
   } catch (error) {
     await salvage();
     yield* acked.splice(0);
-    await inflight?.catch(() => undefined);
+    await settle().catch(() => undefined);
     if (open) await conn.query('ROLLBACK').catch(() => undefined);
     throw wrapError(error, `writing to MySQL ${session.where}`, session.secrets);
   } finally {
