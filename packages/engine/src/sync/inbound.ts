@@ -47,6 +47,10 @@ export class Inbound implements AsyncIterableIterator<Message> {
   private batches: AsyncIterator<Message[]> | undefined;
   private sequence: number;
   private ticks = 0;
+  /** The stream of the latest record, whose clock runs. */
+  private current: StreamRun | undefined;
+  /** Date.now() when the latest message or array came in: one clock read per pull. */
+  private clock = 0;
 
   constructor(
     private readonly source: AsyncIterable<Message>,
@@ -73,7 +77,11 @@ export class Inbound implements AsyncIterableIterator<Message> {
       } catch (error) {
         throw this.fail(error);
       }
-      if (result.done) return result;
+      this.clock = Date.now();
+      if (result.done) {
+        this.enter(undefined);
+        return result;
+      }
       let out = this.take(result.value);
       if (out instanceof Promise) out = await out;
       if (out) return { done: false, value: out };
@@ -94,7 +102,11 @@ export class Inbound implements AsyncIterableIterator<Message> {
           } catch (error) {
             throw this.fail(error);
           }
-          if (result.done) return result;
+          this.clock = Date.now();
+          if (result.done) {
+            this.enter(undefined);
+            return result;
+          }
           const out: Message[] = [];
           for (const message of result.value) {
             // An await only where a hook runs (a reject, rare), not per record.
@@ -137,6 +149,8 @@ export class Inbound implements AsyncIterableIterator<Message> {
       body.namespace === undefined ? body.stream : `${body.namespace}.${body.stream}`,
     );
     if (!stream) return undefined;
+    if (stream !== this.current) this.enter(stream);
+    stream.lastAt = this.clock;
     stream.counts.read++;
     if ((++this.ticks & 1023) === 0) this.hooks.tick();
 
@@ -155,6 +169,16 @@ export class Inbound implements AsyncIterableIterator<Message> {
     stream.uncovered++;
     if (!stream.selected) return message;
     return { type: 'RECORD', record: { ...body, data: project(body.data, stream.selected) } };
+  }
+
+  /** The source moved to another stream (or ended): the last one's clock stops. */
+  private enter(stream: StreamRun | undefined): void {
+    if (this.current) this.current.active = false;
+    if (stream) {
+      stream.firstAt ??= this.clock;
+      stream.active = true;
+    }
+    this.current = stream;
   }
 
   private stamp(message: StateEnvelope): StateEnvelope {

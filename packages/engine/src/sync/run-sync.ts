@@ -152,7 +152,6 @@ class SyncRun {
       streams: [...this.byKey.keys()],
     });
     for (const run of this.byKey.values()) {
-      run.startedAt = Date.now();
       this.events.emit('stream:start', { sync: this.name, runId: this.runId, stream: run.key });
     }
 
@@ -209,7 +208,11 @@ class SyncRun {
       checkpoint = checkpoints.shift();
     }
     if (!checkpoint) return;
-    for (const [run, covered] of checkpoint.covers) run.counts.committed += covered;
+    const now = Date.now();
+    for (const [run, covered] of checkpoint.covers) {
+      run.counts.committed += covered;
+      if (covered > 0) run.lastAt = now; // its records are durable only now
+    }
     const position = { generation: this.generation, sequence: checkpoint.sequence };
     await this.store.saveState(
       this.name,
@@ -311,7 +314,7 @@ class SyncRun {
       const last = this.lastProgress.get(run) ?? 0;
       if (!final && now - last < this.progressIntervalMs) continue;
       this.lastProgress.set(run, now);
-      const elapsedMs = now - run.startedAt;
+      const elapsedMs = run.elapsedMs(now);
       this.events.emit('stream:progress', {
         sync: this.name,
         stream: run.key,

@@ -25,7 +25,12 @@ export class StreamRun {
   uncovered = 0;
   /** Records the destination left out (its REJECT traces). */
   refusedByDestination = 0;
-  startedAt = Date.now();
+  /** When the source sent this stream's first record; unset until then. */
+  firstAt: number | undefined;
+  /** When its latest record arrived, or the latest STATE covering records was committed. */
+  lastAt: number | undefined;
+  /** True while the source's latest record belongs to this stream. */
+  active = false;
 
   constructor(configured: ConfiguredStream) {
     this.configured = configured;
@@ -38,8 +43,17 @@ export class StreamRun {
     this.onBadRecord = streamOptions(configured).onBadRecord;
   }
 
+  /**
+   * How long this stream took: from its first record to its last one being read or
+   * committed, so streams read one after another each get their own time (and rate).
+   */
+  elapsedMs(now = Date.now()): number {
+    if (this.firstAt === undefined) return 0;
+    return (this.active ? now : (this.lastAt ?? this.firstAt)) - this.firstAt;
+  }
+
   summary(status: StreamSummary['status'], now = Date.now()): StreamSummary {
-    const elapsedMs = now - this.startedAt;
+    const elapsedMs = this.elapsedMs(now);
     return {
       stream: this.key,
       status,
