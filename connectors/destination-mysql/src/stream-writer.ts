@@ -100,6 +100,8 @@ export class StreamWriter {
   readonly #deletePolicy: 'hard' | 'soft';
   readonly #syncId: string | null;
   readonly #stage: string;
+  /** A record's key text, for errors and rejects only (not computed per record). */
+  readonly #keyOf = (data: Record<string, unknown>) => recordKey(data, this.#keyPaths);
 
   constructor(
     private readonly conn: Connection,
@@ -168,18 +170,13 @@ export class StreamWriter {
   add(record: RecordMessage, onDdl: () => Promise<void>): Promise<void> | undefined {
     if (!this.schema.exists) return this.#addWithChanges(record, onDdl);
     const data = record.data;
-    let key: string | undefined;
-    const keyOf = () => {
-      key ??= recordKey(data, this.#keyPaths);
-      return key;
-    };
     try {
-      const check = this.schema.check(data, keyOf);
+      const check = this.schema.check(data, this.#keyOf);
       if (check.kind !== 'row') return this.#addWithChanges(record, onDdl);
       this.#hold(record, check.values);
     } catch (error) {
       if (!(error instanceof BadRecordError) || this.#onBad === 'fail') throw error;
-      this.#reject(data, keyOf(), error.message, error.context.column);
+      this.#reject(data, this.#keyOf(data), error.message, error.context.column);
     }
     return undefined;
   }
@@ -190,18 +187,13 @@ export class StreamWriter {
    */
   async #addWithChanges(record: RecordMessage, onDdl: () => Promise<void>): Promise<void> {
     const data = record.data;
-    let key: string | undefined;
-    const keyOf = () => {
-      key ??= recordKey(data, this.#keyPaths);
-      return key;
-    };
     try {
       if (!this.schema.exists) {
         await onDdl();
         await this.schema.create(data);
       }
       for (;;) {
-        const check = this.schema.check(data, keyOf);
+        const check = this.schema.check(data, this.#keyOf);
         if (check.kind === 'row') {
           this.#hold(record, check.values);
           break;
@@ -213,7 +205,7 @@ export class StreamWriter {
       }
     } catch (error) {
       if (!(error instanceof BadRecordError) || this.#onBad === 'fail') throw error;
-      this.#reject(data, keyOf(), error.message, error.context.column);
+      this.#reject(data, this.#keyOf(data), error.message, error.context.column);
     } finally {
       for (const change of this.schema.changes.splice(0)) {
         this.out.push(trace({ type: 'SCHEMA_CHANGE', schema_change: change }));
@@ -247,9 +239,10 @@ export class StreamWriter {
       return;
     }
     this.#rows = undefined; // a marker keeps its place between the rows around it
-    values.push(extractedAt, this.#syncId, deletedAt);
+    const row = values.slice(); // `values` is the schema's array, reused by the next check
+    row.push(extractedAt, this.#syncId, deletedAt);
     this.#pending.push({
-      values,
+      values: row,
       extractedAt,
       deletedAt,
       cursor,

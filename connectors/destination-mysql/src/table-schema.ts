@@ -78,6 +78,7 @@ export class TableSchema {
   #exists = false;
   #map!: ColumnMap;
   #known: MappedColumn[] = [];
+  readonly #values: (string | null)[] = [];
 
   constructor(
     private readonly conn: Connection,
@@ -199,15 +200,18 @@ export class TableSchema {
    * change it needs (under `freeze`, a SchemaError instead). Throws BadRecordError for a
    * value no column of its kind can hold.
    */
-  check(data: Record<string, unknown>, keyOf: () => string): Check {
-    const values: (string | null)[] = new Array(this.columns.length).fill(null);
+  check(data: Record<string, unknown>, keyOf: (data: Record<string, unknown>) => string): Check {
+    // One array for every record: a caller that keeps the values copies them.
+    const values = this.#values;
+    if (values.length !== this.columns.length) values.length = this.columns.length;
+    values.fill(null);
     for (const field in data) {
       if (field === '_deleted') continue;
       const value = data[field];
       const col = this.#byField.get(field);
       if (!col) {
         if (value === null || value === undefined) continue;
-        return this.#addColumn(field, value, keyOf());
+        return this.#addColumn(field, value, keyOf(data));
       }
       if (value === null || value === undefined) continue;
       const quick = col.fast?.(value);
@@ -225,13 +229,13 @@ export class TableSchema {
       let type = col.type;
       if (!valueFits(value, type)) {
         const wider = widen(type, observedType(value, type));
-        if (wider !== type) return this.#retype(col, wider, value, keyOf());
+        if (wider !== type) return this.#retype(col, wider, value, keyOf(data));
         type = col.type;
       }
       const text = encodeValue(value, type);
       if (text === null) continue;
       const gap = physicalGap(col.info, type, col.key, text);
-      if (gap) return this.#resize(col, gap.reason, gap.widerSql, value, keyOf());
+      if (gap) return this.#resize(col, gap.reason, gap.widerSql, value, keyOf(data));
       values[col.index] = text;
     }
     return { kind: 'row', values };
