@@ -118,5 +118,15 @@ export const csvMysqlAppend = {
     if (count !== ROWS) throw new Error(`csv-mysql-append: expected ${ROWS} rows, found ${count}`);
     const ref = Number(sql(ctx.refDatabase, 'SELECT count(*) FROM orders'));
     if (ref !== ROWS) throw new Error(`csv-mysql-append: reference loaded ${ref} of ${ROWS} rows`);
+    // Both sides hold the same values (as stored, so types and UTC times included).
+    const columns = FIELDS.map(([n]) => n).join(', ');
+    const sum = `SELECT SUM(CRC32(CONCAT_WS('|', ${columns}))) FROM orders`;
+    const ours = sql(ctx.database, sum);
+    const theirs = sql(ctx.refDatabase, sum);
+    if (ours !== theirs) {
+      throw new Error(
+        `csv-mysql-append: row checksum ${ours} differs from the reference's ${theirs}`,
+      );
+    }
   },
 };
