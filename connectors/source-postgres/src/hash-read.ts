@@ -17,7 +17,7 @@ function recordHash(data: Record<string, unknown>): string {
  * apart by a key, so the state keeps a hash of each record already sent at that value and a
  * resumed read skips exactly those (duplicates counted, so two equal rows stay two).
  */
-export async function* hashRead(read: IncrementalRead): AsyncGenerator<Message> {
+export async function* hashRead(read: IncrementalRead): AsyncGenerator<Message[]> {
   const { plan, cursor, previous, ctx } = read;
   const field = cursor.info.name;
   const params: unknown[] = [read.upperBound];
@@ -53,6 +53,7 @@ export async function* hashRead(read: IncrementalRead): AsyncGenerator<Message> 
       throwIfAborted(ctx.signal);
       const rows = await stream.read(read.fetchSize);
       if (rows.length === 0) break;
+      const page: Message[] = [];
       for (const row of rows) {
         const data = toData(plan, row);
         const value = data[field];
@@ -70,11 +71,12 @@ export async function* hashRead(read: IncrementalRead): AsyncGenerator<Message> 
         }
         sentAtCurrent.push(hash);
         emitted = true;
-        yield* checkpointer.emit(data, snapshot);
+        for (const message of checkpointer.emit(data, snapshot)) page.push(message);
       }
+      if (page.length > 0) yield page;
     }
   } finally {
     await stream.close();
   }
-  yield* checkpointer.finish(() => (emitted ? snapshot() : undefined));
+  yield [...checkpointer.finish(() => (emitted ? snapshot() : undefined))];
 }

@@ -12,7 +12,7 @@ import { toParameter } from './values.js';
  * rows sharing one cursor value neither repeats nor skips any of them, and no transaction or
  * snapshot is held open between pages.
  */
-export async function* keysetRead(read: IncrementalRead): AsyncGenerator<Message> {
+export async function* keysetRead(read: IncrementalRead): AsyncGenerator<Message[]> {
   const { plan, cursor, keys, previous, ctx } = read;
   const tieKeys = keys.filter((k) => k.info.name !== cursor.info.name);
   const order = [cursor, ...tieKeys];
@@ -53,6 +53,7 @@ export async function* keysetRead(read: IncrementalRead): AsyncGenerator<Message
       upper_bound: read.upperBound,
     });
     const rows: Row[] = await queryRows(read.client, sql, [read.upperBound, ...lower]);
+    const page: Message[] = [];
     for (const row of rows) {
       const data = toData(plan, row);
       const at: CursorState = {
@@ -61,13 +62,14 @@ export async function* keysetRead(read: IncrementalRead): AsyncGenerator<Message
         last_pk: keys.map((k) => data[k.info.name]),
       };
       position = at;
-      yield* checkpointer.emit(data, () => at);
+      for (const message of checkpointer.emit(data, () => at)) page.push(message);
     }
+    if (page.length > 0) yield page;
     if (rows.length < read.fetchSize) break;
     // The next page starts strictly after the last row, by the server's own text of its values.
     const last = rows[rows.length - 1] as Row;
     where = `${upper} AND ${tuple}`;
     lower = order.map((c) => last[indexOf(c)]);
   }
-  yield* checkpointer.finish(() => position);
+  yield [...checkpointer.finish(() => position)];
 }

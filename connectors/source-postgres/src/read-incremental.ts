@@ -55,7 +55,7 @@ export async function* readIncremental(
   rawState: unknown,
   options: { fetchSize: number; checkpointInterval: number },
   ctx: ConnectorContext,
-): AsyncGenerator<Message> {
+): AsyncGenerator<Message[]> {
   const cursor = cursorColumnOf(plan);
   const keys = keyColumnsOf(plan);
   const previous = readCursorState(rawState, cursor.info.name, cursor.logical);
@@ -79,7 +79,7 @@ export async function* readIncremental(
   if (upperBound == null) {
     // An empty table (or nothing past the state) is a normal, successful read of 0 records.
     const kept = previous ?? { cursor_field: [cursor.info.name], cursor: null };
-    yield state(streamState(plan.name, kept, plan.namespace));
+    yield [state(streamState(plan.name, kept, plan.namespace))];
     return;
   }
 
