@@ -30,10 +30,20 @@ export function buildConfiguredCatalog(
   for (const stream of discovered.streams) byKey.set(streamKey(stream), stream);
   const issues: string[] = [];
   const configured: ConfiguredStream[] = [];
+  const seen = new Map<string, string>();
+  const tables = new Map<string, string>();
 
   streams.forEach((options, i) => {
     const path = `${at}.streams[${i}]`;
-    const stream = byKey.get(streamKey(options));
+    const name = streamKey(options);
+    const earlier = seen.get(name);
+    if (earlier !== undefined) {
+      issues.push(`${path}.name: stream '${name}' is configured twice (also ${earlier})`);
+      return;
+    }
+    seen.set(name, path);
+    issues.push(...checkTable(options, path, tables));
+    const stream = byKey.get(name);
     if (!stream) {
       const offered = [...byKey.keys()].join(', ') || 'none';
       issues.push(
@@ -44,6 +54,12 @@ export function buildConfiguredCatalog(
     const syncMode = options.sync_mode ?? 'full_refresh';
     if (!stream.supported_sync_modes.includes(syncMode)) {
       issues.push(`${path}.sync_mode: stream '${options.name}' does not support ${syncMode}`);
+    }
+    if (syncMode === 'incremental' && options.destination_sync_mode === 'overwrite') {
+      issues.push(
+        `${path}.destination_sync_mode: overwrite with an incremental read would replace ` +
+          'the table with only the records new since the last run; use append or append_dedup',
+      );
     }
     const entry: ConfiguredStream = {
       stream: options.selected_fields ? pruneSchema(stream, options.selected_fields) : stream,
@@ -60,7 +76,7 @@ export function buildConfiguredCatalog(
       const value = options[name];
       if (value !== undefined) (entry as Record<string, unknown>)[name] = value;
     }
-    issues.push(...checkKeyFields(entry, path));
+    issues.push(...checkKeyFields(entry, path), ...checkFieldsExist(entry, path));
     configured.push(entry);
   });
 
@@ -120,4 +136,52 @@ function checkKeyFields(stream: ConfiguredStream, path: string): string[] {
     .map((field) => field[0])
     .filter((top): top is string => top !== undefined && !keep.has(top))
     .map((top) => `${path}.selected_fields: must include '${top}' (a key or cursor field)`);
+}
+
+/** The prefix of the tables and columns a destination keeps for itself. */
+const RESERVED_PREFIX = '_tributary_';
+
+/** Two streams must not land in one table, nor a stream in a destination's own tables. */
+function checkTable(options: StreamConfig, path: string, tables: Map<string, string>): string[] {
+  const table = options.destination_table ?? options.name;
+  const where = options.destination_table === undefined ? 'name' : 'destination_table';
+  if (table.toLowerCase().startsWith(RESERVED_PREFIX)) {
+    return [`${path}.${where}: table names starting with '${RESERVED_PREFIX}' are reserved`];
+  }
+  const folded = table.toLowerCase();
+  const earlier = tables.get(folded);
+  if (earlier !== undefined) {
+    return [`${path}.${where}: table '${table}' is also the table of ${earlier}`];
+  }
+  tables.set(folded, path);
+  return [];
+}
+
+/**
+ * The cursor of an incremental stream and the primary key must be fields of the stream's
+ * schema: a misspelt cursor would otherwise read every record on every run, a misspelt key
+ * fail on the first record, after the table was made.
+ */
+function checkFieldsExist(stream: ConfiguredStream, path: string): string[] {
+  const properties = (stream.stream.json_schema as { properties?: Record<string, unknown> })
+    .properties;
+  if (!properties) return [];
+  const issues: string[] = [];
+  const missing = (field: FieldPath) => field[0] !== undefined && !(field[0] in properties);
+  const offered = Object.keys(properties).join(', ');
+  if (stream.sync_mode === 'incremental' && stream.cursor_field && missing(stream.cursor_field)) {
+    issues.push(
+      `${path}.cursor_field: stream '${stream.stream.name}' has no field ` +
+        `'${stream.cursor_field.join('.')}' (it has ${offered})`,
+    );
+  }
+  for (const field of stream.primary_key ?? []) {
+    if (missing(field)) {
+      issues.push(
+        `${path}.primary_key: stream '${stream.stream.name}' has no field ` +
+          `'${field.join('.')}' (it has ${offered})`,
+      );
+    }
+  }
+  return issues;
 }
