@@ -24,6 +24,23 @@ export class Redactor {
     return this.empty ? value : redactText(value, this.secrets);
   }
 
+  /**
+   * The same error with every secret masked in its message, stack, issues and context, for
+   * an error that leaves the engine by throwing (a config error) rather than as an event.
+   */
+  error<E extends Error>(error: E): E {
+    if (this.empty) return error;
+    const masked = error as E & { issues?: unknown; context?: unknown };
+    masked.message = this.text(masked.message);
+    if (masked.stack) masked.stack = this.text(masked.stack);
+    for (const field of ['issues', 'context'] as const) {
+      if (masked[field] !== undefined) {
+        Object.defineProperty(masked, field, { value: this.value(masked[field]) });
+      }
+    }
+    return error;
+  }
+
   /** A JSON-safe value with every secret masked (a copy only when one was found). */
   value<T>(value: T): T {
     if (this.empty || value === undefined) return value;

@@ -13,7 +13,7 @@ const discovered: Catalog = {
   })),
 };
 
-function issues(streams: StreamConfig[]): string[] {
+function issues(streams: StreamConfig[]): readonly string[] {
   try {
     buildConfiguredCatalog(discovered, streams, { syncId: 1, generationId: 0 }, 'syncs[0]');
   } catch (error) {

@@ -68,3 +68,43 @@ it.each([false, true])(
     expect(bytes.includes(SECRET)).toBe(false);
   },
 );
+
+// A config error leaves the engine by throwing: its message, issues and stack are masked
+// too, whether the secret came from the environment or a secret-marked field.
+it('masks secrets in config errors that runSync throws', async () => {
+  const missing = path.join(dir, `${SECRET}.csv`);
+  const literal = {
+    name: 'literal',
+    source: {
+      package: fixture,
+      config: { api_token: SECRET, files: { streams: [{ name: 'items', path: missing }] } },
+    },
+    destination: {
+      package: '@tributary/destination-sqlite',
+      config: { path: path.join(dir, 'warehouse.db') },
+    },
+    streams: [{ name: 'items' }],
+  };
+  const store = new SqliteStateStore(path.join(dir, 'state.db'));
+  const thrown = await runSync({ sync: literal, store, cwd: dir }).catch((e: unknown) => e);
+  // Opening the connectors fails before their secret fields are known: the environment's
+  // values (passed as `secrets`) are masked then.
+  const unknownPackage = { ...literal, destination: { package: `./${SECRET}/nowhere` } };
+  const early = await runSync({ sync: unknownPackage, store, cwd: dir, secrets: [SECRET] }).catch(
+    (e: unknown) => e,
+  );
+  await store.close();
+
+  expect(thrown).toBeInstanceOf(Error);
+  const error = thrown as Error & { issues?: string[]; context?: unknown };
+  expect(error.message).toContain('**********.csv');
+  for (const text of [error.message, error.stack, JSON.stringify(error.issues ?? null)]) {
+    expect(text).not.toContain(SECRET);
+  }
+  expect(JSON.stringify(error.context)).not.toContain(SECRET);
+  expect((early as Error).message).toBe(
+    "cannot find connector package './**********/nowhere' (looked in " +
+      `${dir} and the runner's own packages)`,
+  );
+  expect((early as Error).stack).not.toContain(SECRET);
+});

@@ -12,6 +12,7 @@ import {
 import type { SyncConfig } from '../config/schema.js';
 import { EngineEmitter, type StreamCounts, type StreamSummary } from '../events.js';
 import { eventLogger } from '../logger.js';
+import { Redactor } from '../redact.js';
 import type { StateStore } from '../state/store.js';
 import { buildConfiguredCatalog } from './catalog.js';
 import { Inbound } from './inbound.js';
@@ -51,7 +52,10 @@ export interface SyncResult {
  * run history and in a `sync:failed` event.
  */
 export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
-  const prepared = await prepareSync(options.sync, options);
+  const prepared = await prepareSync(options.sync, options).catch((error: unknown) => {
+    // Before the connectors' secret fields are known, the environment's values are.
+    throw error instanceof Error ? new Redactor(options.secrets ?? []).error(error) : error;
+  });
   const streams = pickStreams(prepared, options.streams);
   const lock = await options.store.acquireLock(options.sync.name);
   try {
@@ -361,7 +365,7 @@ class SyncRun {
       this.events.emit('stream:complete', { sync: this.name, runId: this.runId, summary });
     }
     const elapsedMs = Date.now() - this.started;
-    if (error instanceof ConfigError) throw error;
+    if (error instanceof ConfigError) throw redactor.error(error);
     this.events.emit('sync:failed', {
       sync: this.name,
       runId: this.runId,
