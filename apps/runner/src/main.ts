@@ -6,6 +6,7 @@ import { stateCommand } from './commands/state.js';
 import { syncCommand } from './commands/sync.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { MAIN_HELP } from './help.js';
+import { maskKnownSecrets } from './secrets.js';
 
 const COMMANDS = new Set(['sync', 'spec', 'check', 'discover', 'read', 'state', 'runs']);
 
@@ -45,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
-    return reportError(error, verbose);
+    return reportError(maskKnownSecrets(error), verbose);
   }
 }
 

@@ -19,6 +19,7 @@ import { parse as parseYaml } from 'yaml';
 import { COMMON, configFile, parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { CONNECTOR_HELP } from '../help.js';
+import { rememberSecrets } from '../secrets.js';
 
 type Method = 'spec' | 'check' | 'discover' | 'read';
 
@@ -48,6 +49,7 @@ export async function connectorCommand(method: Method, argv: string[]): Promise<
 
   const file = configFile(values.file, positionals[0]);
   const config = loadConfig(file);
+  rememberSecrets(config.secrets);
   const sync = findSync(config, values.sync);
   const connectors = await SyncConnectors.open(sync, {
     file,
@@ -55,11 +57,15 @@ export async function connectorCommand(method: Method, argv: string[]): Promise<
     secrets: config.secrets,
     resolveFrom: [import.meta.url],
   });
-  if (method === 'spec') return print(connectors.spec(role));
-  if (method === 'check') return status(await connectors.check(role));
-  if (method === 'discover') return print(await connectors.discover());
-  for await (const message of connectors.read()) process.stdout.write(encodeMessage(message));
-  return EXIT.ok;
+  try {
+    if (method === 'spec') return print(connectors.spec(role));
+    if (method === 'check') return status(await connectors.check(role));
+    if (method === 'discover') return print(await connectors.discover());
+    for await (const message of connectors.read()) process.stdout.write(encodeMessage(message));
+    return EXIT.ok;
+  } catch (error) {
+    throw error instanceof Error ? connectors.prepared.redactor.error(error) : error;
+  }
 }
 
 async function standalone(
@@ -76,11 +82,13 @@ async function standalone(
   if (method === 'spec') return print(connector.spec());
 
   const raw = configPath === undefined ? { value: {}, secrets: [] } : readConfigFile(configPath);
+  rememberSecrets([...raw.secrets, ...collectSecrets(connector.configSchema, raw.value)]);
   const config = connector.parseConfig(raw.value);
   const redactor = new Redactor([
     ...raw.secrets,
     ...collectSecrets(connector.configSchema, config),
   ]);
+  rememberSecrets(collectSecrets(connector.configSchema, config));
   const ctx = { signal: new AbortController().signal, logger: stderrLogger(redactor) };
   if (method === 'check') return status(await connector.check(config, ctx));
   const source = connector as Source;

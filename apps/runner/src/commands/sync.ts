@@ -12,6 +12,7 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { SYNC_HELP } from '../help.js';
 import { printBug } from '../main.js';
 import { createReporter } from '../render/reporter.js';
+import { rememberSecrets } from '../secrets.js';
 
 /** `tributary sync [file]`: runs every sync of the file, or the one named by --sync. */
 export async function syncCommand(argv: string[]): Promise<number> {
@@ -27,6 +28,7 @@ export async function syncCommand(argv: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
   const file = configFile(values.file, positionals[0]);
   const config = loadConfig(file);
+  rememberSecrets(config.secrets);
   const syncs = values.sync === undefined ? config.syncs : [findSync(config, values.sync)];
   const streams = values.streams
     ?.split(',')
