@@ -69,7 +69,9 @@ export class Loader {
 
   /**
    * Loads rows already encoded as LOAD DATA text (see RowBatch); `insert` loads them by
-   * INSERT instead, when the server refuses LOCAL or INSERT was chosen.
+   * INSERT instead, when the server refuses LOCAL or INSERT was chosen. The LOAD DATA
+   * statement is queued on the connection before this returns its promise. Resolves to
+   * the method that loaded the rows.
    */
   async loadText(
     table: string,
@@ -77,12 +79,12 @@ export class Loader {
     chunks: readonly Buffer[],
     count: number,
     insert: () => Promise<void>,
-  ): Promise<void> {
-    if (count === 0) return;
+  ): Promise<'load_data' | 'insert'> {
+    if (count === 0) return 'load_data';
     if (this.#useLoadData) {
       try {
         await this.#loadChunks(table, columns, chunks, count);
-        return;
+        return 'load_data';
       } catch (error) {
         const errno = (error as { errno?: unknown }).errno;
         if (typeof errno !== 'number' || !LOCAL_REFUSED.has(errno)) throw error;
@@ -92,6 +94,7 @@ export class Loader {
       }
     }
     await insert();
+    return 'insert';
   }
 
   async #loadData(

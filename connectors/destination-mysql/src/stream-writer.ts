@@ -281,20 +281,27 @@ export class StreamWriter {
    * because of a row, it is retried row by row under savepoints to find the culprits:
    * `fail` throws BadRecordError naming stream, column and record key; skip and reject
    * leave the row out and keep the rest.
+   *
+   * `behind`, when given, is called once the batch's last statement is queued on the
+   * connection (an append/overwrite LOAD DATA), so the caller can queue its own right
+   * behind it. Resolves true when those stand: everything the batch did came before them
+   * and nothing was undone. Otherwise (not called, a fallback, a row-by-row retry that
+   * rolled them back) the caller does them again.
    */
-  async apply(batch: Taken = this.take()): Promise<void> {
-    if (batch.length === 0) return;
+  async apply(batch: Taken = this.take(), behind?: () => void): Promise<boolean> {
+    if (batch.length === 0) return false;
     // Queued with the load behind it (no wait for its reply): one round trip less per batch.
     const savepoint = this.conn.query('SAVEPOINT tributary_batch');
     savepoint.catch(() => undefined); // awaited below
     try {
+      let stands = false;
       if (this.mode === 'append_dedup') {
         await this.#write(dedupe(batch as Pending[], this.#cursorType));
       } else {
-        await this.#writeTaken(batch);
+        stands = await this.#writeTaken(batch, behind);
       }
       await savepoint;
-      return;
+      return stands;
     } catch (error) {
       await savepoint;
       if (!blamesRow(error)) throw error;
@@ -314,6 +321,7 @@ export class StreamWriter {
         this.#refused(row, error);
       }
     }
+    return false; // the rollback undid what the caller queued behind the batch
   }
 
   /** The held records, taken out for one apply (synchronously, so none added later go in). */
@@ -325,10 +333,14 @@ export class StreamWriter {
     return taken;
   }
 
-  /** Append and overwrite: each RowBatch by one LOAD DATA, markers where they stand. */
-  async #writeTaken(batch: Taken): Promise<void> {
+  /**
+   * Append and overwrite: each RowBatch by one LOAD DATA, markers where they stand. Calls
+   * `behind` right after queuing the last LOAD DATA; true when that load went through as sent.
+   */
+  async #writeTaken(batch: Taken, behind?: () => void): Promise<boolean> {
     const table = this.schema.options.table;
-    for (const item of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const item = batch[i]!;
       if (!(item instanceof RowBatch)) {
         await this.#write([item]);
         continue;
@@ -339,10 +351,15 @@ export class StreamWriter {
         METADATA_COLUMNS.syncId,
         METADATA_COLUMNS.deletedAt,
       ];
-      await this.loader.loadText(table, names, item.chunks(), item.rows, () =>
+      const load = this.loader.loadText(table, names, item.chunks(), item.rows, () =>
         this.#write(this.#expand([item])),
       );
+      const pipelined = i === batch.length - 1 && behind && this.loader.using === 'load_data';
+      if (pipelined) behind();
+      const method = await load;
+      if (pipelined) return method === 'load_data';
     }
+    return false;
   }
 
   /** The records of a batch as rows of values again, for INSERT (a retry, or no LOCAL). */

@@ -86,8 +86,13 @@ export async function* writeMessages(
     // the messages a commit has acknowledged, to yield in order.
     let held: Array<{ state: StateMessage; holdBack: boolean }> = [];
     let lastCommit = 0;
+    // The savepoint after the last STATE written and not committed yet. Two names in turn: the
+    // next one is set (queued behind its state's write) before that write is known to be good.
+    let goodSavepoint: string | undefined;
+    let savepointTurn = 0;
     const committed = () => {
       lastCommit = Date.now();
+      goodSavepoint = undefined;
       acked.push(...drain());
       for (const h of held) if (!h.holdBack) acked.push({ type: 'STATE', state: h.state });
       held = [];
@@ -125,9 +130,9 @@ export async function* writeMessages(
     // this fails too, is what the run reports.
     salvage = async () => {
       await settle().catch(() => undefined);
-      if (held.length === 0 || !open) return;
+      if (held.length === 0 || !open || !goodSavepoint) return;
       try {
-        await conn.query('ROLLBACK TO SAVEPOINT tributary_state');
+        await conn.query(`ROLLBACK TO SAVEPOINT ${goodSavepoint}`);
         await conn.query('COMMIT');
         open = false;
         committed();
@@ -198,17 +203,35 @@ export async function* writeMessages(
           await enqueue(async () => {
             // Each commit waits for the disk: STATEs closer than commit_interval_ms share one.
             const commitNow = Date.now() - lastCommit >= config.commit_interval_ms;
+            const savepoint = commitNow ? undefined : `tributary_state_${savepointTurn++ % 2}`;
+            // The state's write (and savepoint) queued right behind the last LOAD DATA: no
+            // round trip between them. Where they may not stand (see apply), done again after.
+            const mark = () => {
+              const steps: Promise<unknown>[] = [];
+              if (!holdBack) steps.push(writeState(conn, stateKey, message.state));
+              if (savepoint) steps.push(conn.query(`SAVEPOINT ${savepoint}`));
+              const all = Promise.all(steps);
+              all.catch(() => undefined); // awaited below
+              return all;
+            };
             await begin();
+            const last = taken.pop();
             for (const [writer, batch] of taken) await writer.apply(batch);
+            let marked: Promise<unknown> | undefined;
+            const queue = () => {
+              marked = mark();
+            };
+            const stands = last ? await last[0].apply(last[1], queue) : false;
+            if (stands && marked) await marked;
+            else await mark();
             if (holdBack) deferred.push([stateKey, message.state]);
-            else await writeState(conn, stateKey, message.state);
             if (commitNow) {
-              held.push({ state: message.state, holdBack });
               await conn.query('COMMIT');
               open = false;
+              held.push({ state: message.state, holdBack });
               committed();
             } else {
-              await conn.query('SAVEPOINT tributary_state');
+              goodSavepoint = savepoint;
               held.push({ state: message.state, holdBack });
             }
           });

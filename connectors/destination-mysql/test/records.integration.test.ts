@@ -103,6 +103,63 @@ describe.skipIf(!serverUp)('bad records and deletions (MySQL)', () => {
     expect(await db.rows('SELECT COUNT(*) AS n FROM small')).toEqual([{ n: '0' }]);
   });
 
+  // LOAD DATA turns an INT overflow into a warning: the batch is rolled back and retried
+  // row by row, and the STATEs held in savepoints (one commit a minute) decide what stays.
+  async function overflow(prefix: string, onBad: 'fail' | 'reject') {
+    await db.conn.query(
+      `CREATE TABLE ${prefix}qty (id BIGINT, qty INT, _tributary_extracted_at DATETIME(6),
+        _tributary_sync_id BIGINT, _tributary_deleted_at DATETIME(6))`,
+    );
+    const config = { ...db.config, table_prefix: prefix, commit_interval_ms: 60_000 };
+    const catalog = catalogOf(
+      stream(
+        'qty',
+        { id: { type: 'integer' }, qty: { type: 'integer' } },
+        { primary_key: [['id']], on_bad_record: onBad },
+      ),
+    );
+    const input: Message[] = [];
+    for (let id = 1; id <= 9; id++) {
+      input.push(...records('qty', [{ id, qty: id === 8 ? 3_000_000_000 : id }]));
+      if (id % 3 === 0) input.push(stateOf('qty', { cursor: id }, id));
+    }
+    const run = await runWrite(config, catalog, input);
+    const ids = await db.rows(`SELECT id FROM ${prefix}qty ORDER BY id`);
+    const states = await destination.committedState!(config, catalog, context());
+    return { run, ids: ids.map((r) => Number(r.id)), states };
+  }
+
+  it('a refused value in a batch after uncommitted STATEs: fail keeps what they cover', async () => {
+    const { run, ids, states } = await overflow('ovf_', 'fail');
+    expect(run.error).toBeInstanceOf(BadRecordError);
+    expect((run.error as BadRecordError).context).toMatchObject({
+      stream: 'qty',
+      column: 'qty',
+      recordKey: 'id=8',
+    });
+    expect(ids).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(states.map((s) => s.stream?.stream_state)).toEqual([{ cursor: 6 }]);
+    expect(run.out.filter((m) => m.type === 'STATE')).toHaveLength(2);
+  });
+
+  it('a refused value under reject: the rest and the last STATE are committed', async () => {
+    const { run, ids, states } = await overflow('ovr_', 'reject');
+    expect(run.error).toBeUndefined();
+    expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
+    expect(states.map((s) => s.stream?.stream_state)).toEqual([{ cursor: 9 }]);
+    const rejects = traces(run.out, 'REJECT').map((t) => t.reject);
+    expect(rejects).toMatchObject([
+      { record: { id: 8, qty: 3_000_000_000 }, record_key: 'id=8', field: 'qty' },
+    ]);
+    // STATE 6 waits in a savepoint for the next commit; the REJECT comes as it is found.
+    const kinds = run.out.map((m) => (m.type === 'TRACE' ? m.trace.type : m.type));
+    expect(kinds).toEqual(['STATE', 'REJECT', 'STATE', 'STATE']);
+    const acked = run.out.flatMap((m) =>
+      m.type === 'STATE' ? [m.state.stream?.stream_state] : [],
+    );
+    expect(acked).toEqual([{ cursor: 3 }, { cursor: 6 }, { cursor: 9 }]);
+  });
+
   const deals = (policy: 'hard' | 'soft', prefix: string) => ({
     config: { ...db.config, table_prefix: prefix },
     catalog: catalogOf(
