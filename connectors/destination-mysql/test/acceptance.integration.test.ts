@@ -3,7 +3,7 @@ import { commandDestination, describeDestinationAcceptance } from '@tributary/te
 import mysql from 'mysql2/promise';
 import { afterAll, describe } from 'vitest';
 import { destination } from '../src/index.js';
-import { createTestDatabase, serverUp, type TestDatabase } from './helpers/db.js';
+import { createTestDatabase, SERVER, serverUp, type TestDatabase } from './helpers/db.js';
 
 // The acceptance suite of @tributary/testing against this connector, in process and through
 // its built bin (run `pnpm --filter @tributary/destination-mysql build` first). Each block
@@ -48,7 +48,13 @@ const common = {
     },
     {
       name: 'a refused password',
-      config: { host: '127.0.0.1', user: 'tributary_nobody', password: 'wrong', database: 'test' },
+      config: {
+        host: SERVER.host,
+        port: SERVER.port,
+        user: 'tributary_nobody',
+        password: 'wrong',
+        database: 'test',
+      },
     },
   ],
   readTable,

@@ -1,7 +1,13 @@
 import { BadRecordError, type Message } from '@tributary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { destination } from '../src/index.js';
-import { createTestDatabase, serverUp, type TestDatabase } from './helpers/db.js';
+import {
+  createTestDatabase,
+  SERVER,
+  serverFromEnv,
+  serverUp,
+  type TestDatabase,
+} from './helpers/db.js';
 import { catalogOf, context, records, runWrite, stateOf, stream, traces } from './helpers/run.js';
 
 const ITEMS = { id: { type: 'integer' }, name: { type: 'string' } };
@@ -227,24 +233,44 @@ describe.skipIf(!serverUp)('bad records and deletions (MySQL)', () => {
   });
 });
 
+describe('test server', () => {
+  it('comes from MYSQL_HOST, MYSQL_PORT, MYSQL_USER and MYSQL_PASSWORD, else the local one', () => {
+    const env = {
+      MYSQL_HOST: 'db.internal',
+      MYSQL_PORT: '3307',
+      MYSQL_USER: 'loader',
+      MYSQL_PASSWORD: 'pw',
+    };
+    expect(serverFromEnv(env)).toEqual({
+      host: 'db.internal',
+      port: 3307,
+      user: 'loader',
+      password: 'pw',
+    });
+    expect(serverFromEnv({})).toEqual({
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      password: '',
+    });
+  });
+});
+
 describe.skipIf(!serverUp)('check (MySQL)', () => {
-  it('succeeds on the local server', async () => {
-    const status = await destination.check(
-      { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' },
-      context(),
-    );
+  it('succeeds on the test server', async () => {
+    const status = await destination.check({ ...SERVER, database: 'test' }, context());
     expect(status).toEqual({ status: 'SUCCEEDED' });
   });
 
   it('names host and user but never the password when refused or unreachable', async () => {
     const secret = 'sw0rdfish-secret';
     const refused = await destination.check(
-      { host: '127.0.0.1', port: 3306, user: 'nobody_here', password: secret, database: 'test' },
+      { ...SERVER, user: 'nobody_here', password: secret, database: 'test' },
       context(),
     );
     expect(refused.status).toBe('FAILED');
     expect(refused.message).toContain('nobody_here');
-    expect(refused.message).toContain('127.0.0.1');
+    expect(refused.message).toContain(SERVER.host);
     expect(refused.message).not.toContain(secret);
     const unreachable = await destination.check(
       { host: '127.0.0.1', port: 1, user: 'root', password: secret, database: 'test' },

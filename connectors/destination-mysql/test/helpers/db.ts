@@ -1,18 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import mysql, { type Connection } from 'mysql2/promise';
 
-const HOST = '127.0.0.1';
-const PORT = 3306;
-const USER = 'root';
+/** Where the test server is: the machine's MariaDB unless MYSQL_* variables say otherwise. */
+export function serverFromEnv(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    host: env.MYSQL_HOST || '127.0.0.1',
+    port: Number(env.MYSQL_PORT || 3306),
+    user: env.MYSQL_USER || 'root',
+    password: env.MYSQL_PASSWORD ?? '',
+  };
+}
+
+/** The server every test connects to. */
+export const SERVER = serverFromEnv();
+const { host: HOST, port: PORT } = SERVER;
 
 async function reachable(): Promise<boolean> {
   try {
-    const conn = await mysql.createConnection({
-      host: HOST,
-      port: PORT,
-      user: USER,
-      connectTimeout: 3000,
-    });
+    const conn = await mysql.createConnection({ ...SERVER, connectTimeout: 3000 });
     await conn.end();
     return true;
   } catch {
@@ -38,13 +43,11 @@ export interface TestDatabase {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `tributary_test_${randomBytes(6).toString('hex')}`;
-  const admin = await mysql.createConnection({ host: HOST, port: PORT, user: USER });
+  const admin = await mysql.createConnection(SERVER);
   await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   await admin.end();
   const conn = await mysql.createConnection({
-    host: HOST,
-    port: PORT,
-    user: USER,
+    ...SERVER,
     database: name,
     charset: 'utf8mb4_bin',
     dateStrings: true,
@@ -54,7 +57,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await conn.query("SET time_zone = '+00:00'");
   return {
     name,
-    config: { host: HOST, port: PORT, database: name, user: USER, password: '' },
+    config: { ...SERVER, database: name },
     conn,
     async rows(sql, params = []) {
       const [rows] = await conn.query(sql, params);
