@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MysqlConfig } from '../src/config.js';
 import { emittedAtText, encodeValue } from '../src/encode.js';
 import { decimalDigits, physicalGap, sqlTypeFor } from '../src/physical.js';
 import { RowBatch } from '../src/row-batch.js';
@@ -101,5 +103,48 @@ describe('RowBatch', () => {
     expect(batch.chunks().length).toBeGreaterThan(1);
     expect(batch.decode().map((r) => r[0])).toEqual(['a', long, 'b']);
     expect(batch.records?.map((r) => r.data.v)).toEqual(['a', long, 'b']);
+  });
+});
+
+/** The README's config table as option -> default text (undefined for `(required)`). */
+function readmeDefaults(): Map<string, string | undefined> {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.split('## Config')[1]?.split('\n## ')[0] ?? '';
+  const out = new Map<string, string | undefined>();
+  for (const line of section.split('\n')) {
+    const [names, defaults] = line.split('|').slice(1, 3);
+    if (!names?.includes('`')) continue;
+    const options = [...names.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    const texts = defaults!.trim().split(/,\s*/);
+    options.forEach((option, i) => {
+      const text = texts[i]?.replace(/`/g, '');
+      out.set(option, text === '(required)' ? undefined : text);
+    });
+  }
+  return out;
+}
+
+/** A README default as the value it stands for: `''`, `4 MiB`, `20000`, `true`, `auto`. */
+function readDefault(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  if (text === "''") return '';
+  const mib = /^(\d+) MiB$/.exec(text);
+  if (mib) return Number(mib[1]) * 1024 * 1024;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  return text;
+}
+
+describe('README', () => {
+  it('lists every config option with the default the code uses', () => {
+    const properties = MysqlConfig.properties as Record<string, { default?: unknown }>;
+    const documented = readmeDefaults();
+    expect([...documented.keys()].sort()).toEqual(Object.keys(properties).sort());
+    for (const [option, schema] of Object.entries(properties)) {
+      expect({ option, default: readDefault(documented.get(option)) }).toEqual({
+        option,
+        default: schema.default,
+      });
+    }
   });
 });
