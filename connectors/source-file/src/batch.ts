@@ -1,7 +1,13 @@
 /** A row the parser could not read as a record: why, and the error code it gets. */
 export interface RowProblem {
   index: number;
-  code: 'malformed_row' | 'field_count' | 'invalid_json' | 'missing_primary_key';
+  code:
+    | 'malformed_row'
+    | 'field_count'
+    | 'invalid_json'
+    | 'missing_primary_key'
+    | 'declared_type'
+    | 'missing_cursor';
   reason: string;
   column?: string;
 }

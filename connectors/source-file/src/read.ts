@@ -18,7 +18,7 @@ import {
   valueAt,
 } from '@tributary/core';
 import type { RowProblem } from './batch.js';
-import { type Column, StreamColumns } from './columns.js';
+import { type Column, DeclaredTypeMismatch, StreamColumns } from './columns.js';
 import type { FileStreamConfig } from './config.js';
 import { MISMATCH } from './convert.js';
 import { CursorTracker } from './cursor.js';
@@ -49,8 +49,9 @@ export async function* readStream(
   const name = config.name;
   const types = await fieldTypes(plan, ctx);
   const nulls = new Set(config.null_values ?? []);
-  const text = new StreamColumns(name, true, nulls, ctx.logger, types, 'string');
-  const json = new StreamColumns(name, false, nulls, ctx.logger, types, undefined);
+  const declared = config.column_types ?? {};
+  const text = new StreamColumns(name, true, nulls, ctx.logger, types, 'string', declared);
+  const json = new StreamColumns(name, false, nulls, ctx.logger, types, undefined, declared);
   const tracker = trackerOf(configured, types, plan.savedState);
   const onBadRecord = streamOptions(configured).onBadRecord;
   const keyCheck = keyCheckOf(configured);
@@ -76,15 +77,22 @@ export async function* readStream(
             let data: Record<string, unknown> | undefined;
             let problem: RowProblem | undefined;
             if (problems && problems[p]?.index === i) problem = problems[p++];
-            else if (opened.kind === 'csv') {
-              const row = batch.rows[i] as string[];
-              if (row.length === csvColumns.length)
-                data = csvRecord(row, csvColumns, text, file, line);
-              else if (row.length === 1 && row[0] === '')
-                continue; // a blank line
-              else problem = fieldCountProblem(i, row.length, opened.columns);
-            } else {
-              data = jsonRecord(batch.rows[i] as Record<string, unknown>, json, file, line);
+            else {
+              try {
+                if (opened.kind === 'csv') {
+                  const row = batch.rows[i] as string[];
+                  if (row.length === csvColumns.length)
+                    data = csvRecord(row, csvColumns, text, file, line);
+                  else if (row.length === 1 && row[0] === '')
+                    continue; // a blank line
+                  else problem = fieldCountProblem(i, row.length, opened.columns);
+                } else {
+                  data = jsonRecord(batch.rows[i] as Record<string, unknown>, json, file, line);
+                }
+              } catch (error) {
+                if (!(error instanceof DeclaredTypeMismatch)) throw error;
+                problem = declaredTypeProblem(i, error);
+              }
             }
             if (!problem && keyCheck) problem = keyCheck(i, data!);
             if (problem) {
@@ -124,7 +132,7 @@ function csvRecord(
     const column = columns[j]!;
     const cell = row[j];
     let value = column.convert(cell);
-    if (value === MISMATCH) value = stream.widen(column, cell, file, line);
+    if (value === MISMATCH) value = stream.misfit(column, cell, file, line);
     data[column.name] = value;
   }
   return data;
@@ -141,7 +149,7 @@ function jsonRecord(
     const raw = row[key];
     const column = stream.get(key, raw);
     let value = column.convert(raw);
-    if (value === MISMATCH) value = stream.widen(column, raw, file, line);
+    if (value === MISMATCH) value = stream.misfit(column, raw, file, line);
     data[key] = value;
   }
   return data;
@@ -214,6 +222,10 @@ function fieldCountProblem(index: number, found: number, columns: string[]): Row
     reason: `expected ${expected} fields, found ${found}`,
     column,
   };
+}
+
+function declaredTypeProblem(index: number, mismatch: DeclaredTypeMismatch): RowProblem {
+  return { index, code: 'declared_type', reason: mismatch.message, column: mismatch.column };
 }
 
 function rawText(opened: OpenedFile, row: unknown): string {

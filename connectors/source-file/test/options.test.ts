@@ -87,6 +87,43 @@ describe('types', () => {
     expect(records(messages)).toEqual([{ zip: '01234', price: '5' }]);
   });
 
+  it('holds a declared column_types type: a value that does not fit is a bad record', async () => {
+    const path = tmp.write('declared.csv', 'a,b\n1,p\nx,q\n3,r\n');
+    const config = one(path, { column_types: { a: 'integer' } });
+    const error = await sync(config).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'BadRecordError',
+      context: { stream: 's', file: path, line: 3, column: 'a' },
+    });
+    expect((error as Error).message).toBe(
+      `stream 's', file '${path}' line 3, column 'a': value "x" does not fit the declared ` +
+        'type integer (column_types)',
+    );
+
+    const ctx = context();
+    const { messages, catalog } = await sync(config, { on_bad_record: 'reject' }, ctx);
+    expect(catalog.streams[0]!.json_schema.properties).toEqual({
+      a: { type: ['integer', 'null'] },
+      b: { type: ['string', 'null'] },
+    });
+    expect(records(messages)).toEqual([
+      { a: 1, b: 'p' },
+      { a: 3, b: 'r' },
+    ]);
+    const rejects = messages.flatMap((m) =>
+      m.type === 'TRACE' && m.trace.type === 'REJECT' ? [m.trace.reject] : [],
+    );
+    expect(rejects).toMatchObject([{ line: 3, field: 'a', raw: 'x,q', code: 'bad_record' }]);
+    expect(ctx.warnings.filter(([m]) => m.startsWith('field widened'))).toEqual([]);
+  });
+
+  it('holds a declared type for JSON fields too', async () => {
+    const path = tmp.write('declared.jsonl', '{"a":1}\n{"a":"x"}\n');
+    await expect(sync(one(path, { column_types: { a: 'integer' } }))).rejects.toThrow(
+      `stream 's', file '${path}' line 2, column 'a': value "x" does not fit the declared type integer`,
+    );
+  });
+
   it('widens a column when a later value breaks the sampled type, with a warning', async () => {
     const path = tmp.write('widen.csv', 'id,qty\n1,5\n2,7\n3,7.25\n4,lots\n');
     const ctx = context();
