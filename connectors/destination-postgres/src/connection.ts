@@ -40,6 +40,18 @@ const AUTH_CODES = new Set(['28P01', '28000']);
 const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
 
 /**
+ * True when an error says the connection itself failed: a network error from Node, or a
+ * SQLSTATE of class 08 (connection exception), 28 (authorization) or 57P (server shutting
+ * down). Any other SQLSTATE is the server refusing one statement on a working connection.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return false;
+  if (/^E[A-Z]+$/.test(code)) return true;
+  return code.startsWith('08') || code.startsWith('28') || code.startsWith('57P');
+}
+
+/**
  * Turns a driver error into a Tributary error that names host, user and database. The
  * driver's own text is kept (it says what went wrong) but passed through the redactor,
  * because some drivers echo connection strings.

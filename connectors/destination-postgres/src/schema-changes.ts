@@ -9,10 +9,11 @@ import {
   widen,
 } from '@tributary/core';
 import type pg from 'pg';
-import { pgTypeOf } from './column-types.js';
+import { logicalTypeOfPg, pgTypeOf } from './column-types.js';
 import { fits } from './fits.js';
-import type { StreamTable } from './stream-table.js';
-import { addColumn, widenColumn } from './table-ddl.js';
+import { saveColumnMap } from './meta-tables.js';
+import type { DataColumn, StreamTable } from './stream-table.js';
+import { addColumn, physicalColumns, widenColumn } from './table-ddl.js';
 
 /** A column to add or widen so that a record fits. */
 export interface SchemaChange {
@@ -89,7 +90,8 @@ function frozen(
 
 /**
  * Applies the changes in the open transaction and updates the table's description. Returns
- * the SCHEMA_CHANGE bodies to report.
+ * the SCHEMA_CHANGE bodies to report. A column added here is recorded in the column map in
+ * the same transaction, so the next run finds it under the same name and adds nothing.
  */
 export async function applyChanges(
   client: pg.Client,
@@ -97,30 +99,57 @@ export async function applyChanges(
   changes: readonly SchemaChange[],
 ): Promise<TraceSchemaChange[]> {
   const reports: TraceSchemaChange[] = [];
+  let named = false;
   for (const change of changes) {
-    const current = table.columns.get(change.field);
+    let current = table.columns.get(change.field);
     if (change.change === 'column_added' && current === undefined) {
       const name = table.columnMap.columnFor(change.field);
-      await addColumn(client, table.schema, table.target, { name, pgType: pgTypeOf(change.to) });
-      table.columns.set(change.field, { field: change.field, name, type: change.to });
-      reports.push(report(table, change.field, name, undefined, change.to));
-    } else if (current !== undefined) {
-      // Two values of one record may both widen the same column: widen once, to both.
-      const to = widen(current.type, change.to);
-      if (to === current.type) continue;
-      if (pgTypeOf(to) === pgTypeOf(current.type)) {
-        current.type = to; // big_integer → decimal: both are numeric already
+      named = true;
+      current = await adoptColumn(client, table, change.field, name);
+      if (current === undefined) {
+        await addColumn(client, table.schema, table.target, { name, pgType: pgTypeOf(change.to) });
+        table.columns.set(change.field, { field: change.field, name, type: change.to });
+        reports.push(report(table, change.field, name, undefined, change.to));
         continue;
       }
-      await widenColumn(client, table.schema, table.target, {
-        name: current.name,
-        pgType: pgTypeOf(to),
-      });
-      reports.push(report(table, change.field, current.name, current.type, to));
-      current.type = to;
     }
+    if (current === undefined) continue;
+    // Two values of one record may both widen the same column: widen once, to both.
+    const to = widen(current.type, change.to);
+    if (to === current.type) continue;
+    if (pgTypeOf(to) === pgTypeOf(current.type)) {
+      current.type = to; // big_integer → decimal: both are numeric already
+      continue;
+    }
+    await widenColumn(client, table.schema, table.target, {
+      name: current.name,
+      pgType: pgTypeOf(to),
+    });
+    reports.push(report(table, change.field, current.name, current.type, to));
+    current.type = to;
   }
+  if (named)
+    await saveColumnMap(client, table.schema, table.table, table.stream, table.columnMap.entries());
   return reports;
+}
+
+/**
+ * Takes over a column that the table already has under the field's name but that no map
+ * entry names (added by a run that did not record it, or by hand): adding it again would
+ * fail. It keeps its type; the caller widens it if the value needs more.
+ */
+async function adoptColumn(
+  client: pg.Client,
+  table: StreamTable,
+  field: string,
+  name: string,
+): Promise<DataColumn | undefined> {
+  const pgType = (await physicalColumns(client, table.schema, table.target))?.get(name);
+  if (pgType === undefined) return undefined;
+  const column = { field, name, type: logicalTypeOfPg(pgType) };
+  if (pgType !== pgTypeOf(column.type)) table.canonical = false;
+  table.columns.set(field, column);
+  return column;
 }
 
 function report(

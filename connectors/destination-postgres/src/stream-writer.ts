@@ -147,9 +147,8 @@ export class StreamWriter {
     if (changes.length === 0) return [];
     const reports = await applyChanges(this.#client, this.table, changes);
     this.#refreshEncoders();
-    if (reports.length > 0 && this.table.mode === 'append_dedup' && this.#staging) {
-      await this.#createStaging();
-    }
+    // Staging follows the table's columns, also those taken over without a report.
+    if (this.table.mode === 'append_dedup') await this.#createStaging();
     return reports.map((r) => trace({ type: 'SCHEMA_CHANGE', schema_change: r }));
   }
 

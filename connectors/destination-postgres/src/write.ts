@@ -13,7 +13,13 @@ import {
 } from '@tributary/core';
 import type pg from 'pg';
 import type { PostgresConfig } from './config.js';
-import { connect, connectionError, describeTarget, redact } from './connection.js';
+import {
+  connect,
+  connectionError,
+  describeTarget,
+  isConnectionFailure,
+  redact,
+} from './connection.js';
 import { Lane } from './lane.js';
 import { ensureMetaTables, saveState } from './meta-tables.js';
 import { openStreamTable } from './stream-table.js';
@@ -149,7 +155,13 @@ function asTributaryError(config: PostgresConfig, error: unknown): TributaryErro
     if (clean === error.message) return error;
     return new TributaryError(error.code, clean, error.context);
   }
-  if ((error as { code?: string }).code) return connectionError(config, error);
+  if (isConnectionFailure(error)) return connectionError(config, error);
   const message = redact(config, error instanceof Error ? error.message : String(error));
-  return new DestinationError(`writing to ${describeTarget(config)} failed: ${message}`);
+  const sqlState = (error as { code?: unknown } | undefined)?.code;
+  if (typeof sqlState !== 'string')
+    return new DestinationError(`writing to ${describeTarget(config)} failed: ${message}`);
+  return new DestinationError(
+    `writing to ${describeTarget(config)} failed: ${message} (SQLSTATE ${sqlState})`,
+    { sqlState },
+  );
 }

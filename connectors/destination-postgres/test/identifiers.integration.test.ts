@@ -1,4 +1,4 @@
-import { ConfigError, schemaFor } from '@tributary/core';
+import { ConfigError, type Message, schemaFor } from '@tributary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, serverUser, type TestDatabase } from './helpers/pg.js';
 import { catalogOf, records, runWrite, stream } from './helpers/run.js';
@@ -6,6 +6,9 @@ import { catalogOf, records, runWrite, stream } from './helpers/run.js';
 const SCORE = 'how_satisfied_were_you_with_the_onboarding_call_in_your_first_week_score';
 const COMMENT = 'how_satisfied_were_you_with_the_onboarding_call_in_your_first_week_comment';
 const ACCENTS = 'é'.repeat(40);
+/** 72 characters: cut to 55 and a hash of the whole name. */
+const RECOMMEND = 'how_likely_are_you_to_recommend_our_onboarding_team_to_a_colleague_score';
+const RECOMMEND_COLUMN = 'how_likely_are_you_to_recommend_our_onboarding_team_to_d4a4eebf';
 
 const survey = (name: string) =>
   catalogOf(
@@ -90,6 +93,94 @@ describe.skipIf(!serverUser)('destination-postgres: BR-18 names over 63 bytes', 
     expect(ddl.rows.filter((r) => r.tag === 'CREATE TABLE' || r.tag === 'CREATE INDEX')).toEqual(
       [],
     );
+  });
+
+  const altered = async () =>
+    (await db.client.query(`SELECT tag FROM ddl_log WHERE tag = 'ALTER TABLE'`)).rows;
+
+  it('records columns added mid-run: a second identical run alters nothing, same names', async () => {
+    const catalog = catalogOf(stream('acc', { id: schemaFor('integer') }));
+    const row = { id: 1, tier: 'gold', [RECOMMEND]: 9 };
+    const mapOf = async () =>
+      (
+        await db.client.query(
+          `SELECT field, column_name, position FROM _tributary_columns
+           WHERE table_name = 'acc' ORDER BY position`,
+        )
+      ).rows;
+    const changesOf = (out: Message[]) =>
+      out.flatMap((m) =>
+        m.type === 'TRACE' && m.trace.schema_change ? [m.trace.schema_change] : [],
+      );
+
+    await db.client.query('TRUNCATE ddl_log');
+    const run1 = await runWrite(db.config, catalog, records('acc', [row]));
+    expect(run1.error).toBeUndefined();
+    expect(await altered()).toEqual([{ tag: 'ALTER TABLE' }, { tag: 'ALTER TABLE' }]);
+    expect(changesOf(run1.out).map((c) => [c.field, c.column, c.to_type])).toEqual([
+      ['tier', 'tier', 'string'],
+      [RECOMMEND, RECOMMEND_COLUMN, 'integer'],
+    ]);
+    const expectedMap = [
+      { field: 'id', column_name: 'id', position: 0 },
+      { field: 'tier', column_name: 'tier', position: 1 },
+      { field: RECOMMEND, column_name: RECOMMEND_COLUMN, position: 2 },
+    ];
+    expect(await mapOf()).toEqual(expectedMap);
+
+    await db.client.query('TRUNCATE ddl_log');
+    const run2 = await runWrite(db.config, catalog, records('acc', [{ ...row, id: 2 }]));
+    expect(run2.error).toBeUndefined();
+    expect(changesOf(run2.out)).toEqual([]);
+    expect(await altered()).toEqual([]);
+    expect(await mapOf()).toEqual(expectedMap);
+    const rows = await db.client.query(
+      `SELECT id::int, tier, "${RECOMMEND_COLUMN}"::int AS score FROM acc ORDER BY id`,
+    );
+    expect(rows.rows).toEqual([
+      { id: 1, tier: 'gold', score: 9 },
+      { id: 2, tier: 'gold', score: 9 },
+    ]);
+  });
+
+  it('takes over a column the map lost instead of adding it again', async () => {
+    const catalog = catalogOf(
+      stream(
+        'acc_orphan',
+        { id: schemaFor('integer') },
+        { primary_key: [['id']], destination_sync_mode: 'append_dedup' },
+      ),
+    );
+    const run1 = await runWrite(
+      db.config,
+      catalog,
+      records('acc_orphan', [{ id: 1, tier: 'gold' }]),
+    );
+    expect(run1.error).toBeUndefined();
+    // What a run before the map kept mid-run columns left behind: the column, no entry.
+    await db.client.query(
+      `DELETE FROM _tributary_columns WHERE table_name = 'acc_orphan' AND field = 'tier'`,
+    );
+    await db.client.query('TRUNCATE ddl_log');
+    const run2 = await runWrite(
+      db.config,
+      catalog,
+      records('acc_orphan', [{ id: 2, tier: 'silver' }]),
+    );
+    expect(run2.error).toBeUndefined();
+    expect(await altered()).toEqual([]);
+    const map = await db.client.query(
+      `SELECT field, column_name FROM _tributary_columns WHERE table_name = 'acc_orphan' ORDER BY position`,
+    );
+    expect(map.rows).toEqual([
+      { field: 'id', column_name: 'id' },
+      { field: 'tier', column_name: 'tier' },
+    ]);
+    const rows = await db.client.query('SELECT id::int, tier FROM acc_orphan ORDER BY id');
+    expect(rows.rows).toEqual([
+      { id: 1, tier: 'gold' },
+      { id: 2, tier: 'silver' },
+    ]);
   });
 
   it('identifier_collision fail names both fields and creates no table', async () => {

@@ -1,4 +1,4 @@
-import { SchemaError, schemaFor } from '@tributary/core';
+import { DestinationError, SchemaError, schemaFor } from '@tributary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, serverUser, type TestDatabase } from './helpers/pg.js';
 import { catalogOf, records, runWrite, stream } from './helpers/run.js';
@@ -176,6 +176,22 @@ describe.skipIf(!serverUser)('destination-postgres: schema evolution (BR-06, BR-
       stream_descriptor: { name: 'accounts_jsonl' },
       column: 'tier',
     });
+  });
+
+  it('a statement PostgreSQL refuses is told as such, not as a connection failure', async () => {
+    // A view already holds the table's name: CREATE TABLE is refused on a working connection.
+    await db.client.query('CREATE VIEW taken_name AS SELECT 1 AS id');
+    const run = await runWrite(
+      db.config,
+      catalogOf(stream('taken_name', { id: schemaFor('integer') })),
+      records('taken_name', [{ id: 1 }]),
+    );
+    const error = run.error as DestinationError;
+    expect(error).toBeInstanceOf(DestinationError);
+    expect(error.message).toBe(
+      `writing to PostgreSQL at ${db.config.host}:${db.config.port}, database '${db.name}', user '${db.config.user}' failed: relation "taken_name" already exists (SQLSTATE 42P07)`,
+    );
+    expect(error.context).toEqual({ sqlState: '42P07' });
   });
 
   it('BR-07 JSON-column mode: pets.vaccinations is jsonb and deep-equals the input', async () => {
