@@ -53,7 +53,9 @@ export const FileStreamConfig = Type.Object(
     ),
     null_values: Type.Optional(
       Type.Array(Type.String(), {
-        description: 'Extra texts read as null in typed (non-string) columns.',
+        description:
+          'CSV texts read as null in every column (an empty text is already null in typed ' +
+          'columns); list "" to read empty text as null in string columns too.',
       }),
     ),
     sample_rows: Type.Integer({

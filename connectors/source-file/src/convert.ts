@@ -27,10 +27,14 @@ function fromDateText(text: string, type: 'timestamp' | 'timestamp_tz'): string 
 
 /**
  * A converter for CSV text. An empty text is "" in a string column and null in any other;
- * `nulls` adds texts read as null in typed columns. Built once per column, never per record.
+ * `nulls` (the user's `null_values`) are null in every column, a string one included: the
+ * user listed them as meaning null. Built once per column, never per record.
  */
 export function textConverter(type: LogicalType, nulls: ReadonlySet<string>): Converter {
-  if (type === 'string') return (v) => v;
+  if (type === 'string') {
+    // Without null_values a string column's converter stays the identity (the hot path).
+    return nulls.size === 0 ? (v) => v : (v) => (nulls.has(v as string) ? null : v);
+  }
   const isNull = (t: string) => t === '' || nulls.has(t);
   const typed = textParser(type);
   return (v) => (isNull(v as string) ? null : typed(v as string));

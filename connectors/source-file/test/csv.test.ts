@@ -55,6 +55,13 @@ describe('BR-02 quoted newline, semicolons', () => {
   it('detects ;', async () => {
     expect(records((await sync(one(ledger))).messages)).toEqual(expected);
   });
+  it('reads record 3 note as null with the empty-as-null option (null_values [""])', async () => {
+    const { messages } = await sync(one(ledger, { delimiter: ';', null_values: [''] }));
+    const third = records(messages)[2]!;
+    expect(third.note).toBeNull();
+    expect(third).toEqual({ date: '2024-03-03', payee: 'Bookshop', amount: '12.00', note: null });
+    expect(records(messages).slice(0, 2)).toEqual(expected.slice(0, 2));
+  });
   it('reads every value as text with infer_types false', async () => {
     const { messages } = await sync(one(ledger, { infer_types: false }));
     expect(records(messages)[2]).toEqual(expected[2]);

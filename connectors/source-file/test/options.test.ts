@@ -62,6 +62,15 @@ describe('types', () => {
 
   it('reads empty fields as "" in text columns and null in typed ones, plus null_values', async () => {
     const path = tmp.write('nulls.csv', 'n,name,code\n1,,007\n,Bo,N/A\nN/A,Cy,\n');
+    const plain = await sync(one(path));
+    expect(records(plain.messages)).toEqual([
+      { n: '1', name: '', code: '007' },
+      { n: '', name: 'Bo', code: 'N/A' },
+      { n: 'N/A', name: 'Cy', code: '' },
+    ]);
+
+    // A listed text is null in every column, a string column too; "" stays "" there
+    // unless it is listed.
     const { messages, catalog } = await sync(one(path, { null_values: ['N/A'] }));
     expect(catalog.streams[0]!.json_schema.properties).toEqual({
       n: { type: ['integer', 'null'] },
@@ -70,8 +79,17 @@ describe('types', () => {
     });
     expect(records(messages)).toEqual([
       { n: 1, name: '', code: '007' },
-      { n: null, name: 'Bo', code: 'N/A' },
+      { n: null, name: 'Bo', code: null },
       { n: null, name: 'Cy', code: '' },
+    ]);
+  });
+
+  it('null_values ["", "NA"] reads empty text and NA as null in string columns', async () => {
+    const path = tmp.write('na.csv', 'a,note\nNA,\nx,y\n');
+    const { messages } = await sync(one(path, { null_values: ['', 'NA'] }));
+    expect(records(messages)).toEqual([
+      { a: null, note: null },
+      { a: 'x', note: 'y' },
     ]);
   });
 
