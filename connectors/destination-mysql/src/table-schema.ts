@@ -103,20 +103,38 @@ export class TableSchema {
     const infos = await this.#readInfo();
     this.#exists = infos.size > 0;
     if (!this.#exists) return;
-    const typeOf = new Map(this.#known.map((m) => [m.field, m.type]));
-    // Fields the table already has a column for, mapped or (for a table made elsewhere) not.
-    const candidates = [...new Set([...this.#known.map((m) => m.field), ...o.fields.keys()])];
-    for (const field of candidates) {
-      const column = this.#known.find((m) => m.field === field)?.column ?? field;
-      const info = infos.get(column.toLowerCase());
+    for (const m of this.#known) {
+      const info = infos.get(m.column.toLowerCase());
       if (!info) continue;
-      this.#map.columnFor(field);
-      const declared = o.fields.get(field)?.type;
-      const mapped = typeOf.get(field);
-      const type =
-        mapped && sameFamily(mapped, info) ? mapped : logicalFromInfo(info, mapped ?? declared);
-      this.#add({ field, column, type, key: o.keyFields.includes(field), info });
+      const type = sameFamily(m.type, info) ? m.type : logicalFromInfo(info, m.type);
+      this.#add({
+        field: m.field,
+        column: m.column,
+        type,
+        key: o.keyFields.includes(m.field),
+        info,
+      });
     }
+
+    // A field new to the map gets the column the map gives it: never one a mapped field owns
+    // (MySQL would take `email` for `Email`), so two fields never share a column. The table
+    // may already have that column (made elsewhere): a field whose exact name is a column
+    // asks first, so `Email` keeps `Email` whatever the catalog's order.
+    const mapped = new Set(this.#known.map((m) => m.field));
+    const names = new Set([...infos.values()].map((info) => info.name));
+    const fresh = [...o.fields.keys()].filter((f) => !mapped.has(f));
+    fresh.sort((a, b) => Number(names.has(b)) - Number(names.has(a)));
+    const adopted: MappedColumn[] = [];
+    for (const field of fresh) {
+      const info = infos.get(this.#map.columnFor(field).toLowerCase());
+      if (!info) continue;
+      const type = logicalFromInfo(info, o.fields.get(field)?.type);
+      this.#add({ field, column: info.name, type, key: o.keyFields.includes(field), info });
+      adopted.push({ field, column: info.name, type });
+    }
+    // Kept in the map, so the next run's catalog (another order, one more field) cannot move
+    // a field to another column.
+    await this.#recordMap(adopted);
   }
 
   async #readInfo(): Promise<Map<string, ColumnInfo>> {

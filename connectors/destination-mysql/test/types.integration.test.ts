@@ -1,4 +1,4 @@
-import { ConfigError } from '@tributary/core';
+import { ConfigError, nameHash } from '@tributary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, serverUp, type TestDatabase } from './helpers/db.js';
 import {
@@ -9,6 +9,7 @@ import {
   runWrite,
   stateOf,
   stream,
+  traces,
 } from './helpers/run.js';
 
 const columnsOf = (db: TestDatabase, table: string) =>
@@ -152,6 +153,98 @@ describe.skipIf(!serverUp)('types and identifiers (MySQL)', () => {
     ).toEqual([
       { id: '1', Email: 'A@Example.com', e: 'a@example.com' },
       { id: '2', Email: 'A@Example.com', e: 'a@example.com' },
+    ]);
+  });
+
+  it('a field email added next to an existing Email column gets its own column', async () => {
+    const contacts = (...fields: string[]) =>
+      catalogOf(
+        stream('contacts', {
+          id: { type: 'integer' },
+          ...Object.fromEntries(fields.map((f) => [f, { type: ['string', 'null'] }])),
+        }),
+      );
+    const first = await runWrite(
+      db.config,
+      contacts('Email'),
+      records('contacts', [{ id: 1, Email: 'A@X.COM' }]),
+    );
+    expect(first.error).toBeUndefined();
+
+    const second = await runWrite(
+      db.config,
+      contacts('Email', 'email'),
+      records('contacts', [{ id: 2, Email: 'B@X.COM', email: 'b@x.com' }]),
+    );
+    expect(second.error).toBeUndefined();
+    const map = await db.rows(
+      `SELECT field, column_name AS c FROM _tributary_columns WHERE table_name = 'contacts'
+        ORDER BY field`,
+    );
+    const email = map.find((m) => m.field === 'email')?.c as string;
+    expect(email).toBe(`email_${nameHash('email')}`);
+    expect(map).toEqual([
+      { field: 'Email', c: 'Email' },
+      { field: 'email', c: email },
+      { field: 'id', c: 'id' },
+    ]);
+    expect(traces(second.out, 'SCHEMA_CHANGE').map((t) => t.schema_change)).toEqual([
+      {
+        stream_descriptor: { name: 'contacts' },
+        change: 'column_added',
+        field: 'email',
+        column: email,
+        to_type: 'string',
+      },
+    ]);
+
+    const logger = memoryLogger();
+    const third = await runWrite(
+      db.config,
+      contacts('email', 'Email'),
+      records('contacts', [{ id: 3, email: 'c@x.com', Email: 'C@X.COM' }]),
+      { ctx: context(logger) },
+    );
+    expect(third.error).toBeUndefined();
+    expect(logger.ddl).toEqual([]);
+    expect(await db.rows(`SELECT id, Email, \`${email}\` AS e FROM contacts ORDER BY id`)).toEqual([
+      { id: '1', Email: 'A@X.COM', e: null },
+      { id: '2', Email: 'B@X.COM', e: 'b@x.com' },
+      { id: '3', Email: 'C@X.COM', e: 'c@x.com' },
+    ]);
+  });
+
+  it('a table made elsewhere: each field takes the column of its own name first', async () => {
+    await db.conn.query(
+      `CREATE TABLE leads (id BIGINT, Email TEXT, _tributary_extracted_at DATETIME(6),
+        _tributary_sync_id BIGINT, _tributary_deleted_at DATETIME(6))`,
+    );
+    const catalog = catalogOf(
+      stream('leads', {
+        id: { type: 'integer' },
+        email: { type: ['string', 'null'] },
+        Email: { type: ['string', 'null'] },
+      }),
+    );
+    const run = await runWrite(
+      db.config,
+      catalog,
+      records('leads', [{ id: 1, email: 'a@x.com', Email: 'A@X.COM' }]),
+    );
+    expect(run.error).toBeUndefined();
+    const email = `email_${nameHash('email')}`;
+    expect(
+      await db.rows(
+        `SELECT field, column_name AS c FROM _tributary_columns WHERE table_name = 'leads'
+          ORDER BY field`,
+      ),
+    ).toEqual([
+      { field: 'Email', c: 'Email' },
+      { field: 'email', c: email },
+      { field: 'id', c: 'id' },
+    ]);
+    expect(await db.rows(`SELECT id, Email, \`${email}\` AS e FROM leads`)).toEqual([
+      { id: '1', Email: 'A@X.COM', e: 'a@x.com' },
     ]);
   });
 
