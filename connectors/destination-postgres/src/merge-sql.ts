@@ -1,5 +1,4 @@
 import { METADATA_COLUMNS } from '@tributary/core';
-import { pgTypeOf } from './column-types.js';
 import { ident, qualified } from './sql.js';
 import { METADATA_DDL, type StreamTable } from './stream-table.js';
 
@@ -12,15 +11,17 @@ export function rowColumns(table: StreamTable): string[] {
   return [...[...table.columns.values()].map((c) => c.name), ...METADATA_DDL.map((m) => m.name)];
 }
 
-/** CREATE TEMP TABLE for a deduplicated stream's staging rows, without any constraint. */
+/**
+ * CREATE TEMP TABLE for a deduplicated stream's staging rows: the table's columns with their
+ * exact types (a hand-made varchar(3) stays varchar(3)) and no constraint. COPY into staging
+ * then refuses a value the table cannot hold, naming its column as in append; the merge's
+ * INSERT … SELECT would refuse the same value without naming any column.
+ */
 export function createStagingSql(table: StreamTable, staging: string): string {
-  const parts = [
-    ...[...table.columns.values()].map((c) => `${ident(c.name)} ${pgTypeOf(c.type)}`),
-    ...METADATA_DDL.map((m) => `${ident(m.name)} ${m.pgType}`),
-    `${ident(SEQ_COLUMN)} bigint`,
-    `${ident(IS_DELETION_COLUMN)} boolean`,
-  ];
-  return `CREATE TEMP TABLE ${ident(staging)} (${parts.join(', ')})`;
+  const columns = rowColumns(table).map(ident);
+  return `CREATE TEMP TABLE ${ident(staging)} AS SELECT ${columns.join(', ')},
+      NULL::bigint AS ${ident(SEQ_COLUMN)}, NULL::boolean AS ${ident(IS_DELETION_COLUMN)}
+    FROM ${qualified(table.schema, table.target)} WITH NO DATA`;
 }
 
 /**

@@ -159,11 +159,11 @@ export class StreamWriter {
       field: c.field,
       encode: fieldEncoder(c.type, this.#onNul),
     }));
-    // Staging is always ours; a table is loaded in binary only if its types are ours too.
+    // Binary only into our own types; staging has the table's types, so the same holds.
     const dedup = this.table.mode === 'append_dedup';
     const json = (value: unknown) => jsonText(value, this.#onNul);
     const binary = columns.map((c) => ({ field: c.field, encode: binaryEncoder(c.type, json) }));
-    this.#binary = dedup || this.table.canonical ? binary : undefined;
+    this.#binary = this.table.canonical ? binary : undefined;
     this.#fieldCount = columns.length + METADATA_DDL.length + (dedup ? 2 : 0);
   }
 

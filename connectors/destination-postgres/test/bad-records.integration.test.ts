@@ -110,3 +110,53 @@ describe.skipIf(!serverUser)('destination-postgres: BR-11 a trigger refuses id 8
     expect(committed.map((s) => s.stream?.stream_state)).toEqual([{ cursor: 10 }]);
   });
 });
+
+describe.skipIf(!serverUser)('destination-postgres: a value a hand-made column refuses', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  for (const mode of ['append', 'append_dedup'] as const) {
+    it(`${mode}: the error names stream, column and record key`, async () => {
+      const table = `codes_${mode}`;
+      await db.client.query(
+        `CREATE TABLE ${table} (id bigint PRIMARY KEY, code varchar(3),
+           _tributary_extracted_at timestamptz, _tributary_sync_id bigint,
+           _tributary_deleted_at timestamptz)`,
+      );
+      const catalog = catalogOf(
+        stream(
+          table,
+          { id: schemaFor('integer'), code: schemaFor('string') },
+          { primary_key: [['id']], destination_sync_mode: mode },
+        ),
+      );
+      const run = await runWrite(
+        db.config,
+        catalog,
+        records(table, [
+          { id: 1, code: 'abc' },
+          { id: 2, code: 'abcd' },
+        ]),
+      );
+      const error = run.error as BadRecordError;
+      expect(error).toBeInstanceOf(BadRecordError);
+      expect(error.message).toBe(
+        `stream '${table}', column 'code': record id=2 refused by PostgreSQL: value too long for type character varying(3)`,
+      );
+      expect(error.context).toEqual({
+        stream: table,
+        column: 'code',
+        recordKey: 'id=2',
+        sqlState: '22001',
+      });
+      expect((await db.client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows).toEqual([
+        { n: 0 },
+      ]);
+    });
+  }
+});
