@@ -11,7 +11,8 @@ export const ConnectorLimits = Type.Object(
     memory_mib: Type.Optional(
       Type.Integer({
         minimum: 16,
-        description: 'heap limit of a Node command, resident memory (VmRSS) of any other',
+        description:
+          'heap limit of a Node command; of any other, resident memory (VmRSS) of its process tree',
       }),
     ),
   },

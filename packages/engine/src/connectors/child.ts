@@ -14,6 +14,7 @@ import {
 import type { ConnectorLimits } from '../config/schema.js';
 import { isHeapExhaustion, KILL_GRACE_MS, limitedEnv, memoryError, watchLimits } from './limits.js';
 import { LineQueue } from './line-queue.js';
+import { closeGroup, openGroup, signalGroup } from './process-group.js';
 import { readWireLine } from './wire-message.js';
 
 /** How to run one connector as a child process. */
@@ -54,6 +55,9 @@ export class ConnectorProcess {
   private readonly exit: Promise<[number | null, NodeJS.Signals | null]>;
   private readonly unwatch: () => void;
   private readonly onAbort: () => void;
+  /** True from the start until `close()`: signals go to the child's process group. */
+  private groupOpen = false;
+  private readonly stragglerKill: NodeJS.Timeout[] = [];
 
   private constructor(
     readonly child: ChildProcess,
@@ -68,6 +72,12 @@ export class ConnectorProcess {
       child.once('spawn', resolve);
       child.once('error', reject);
     });
+    if (child.pid !== undefined) {
+      this.groupOpen = true;
+      openGroup(child.pid);
+    }
+    // What the leader started and left behind would hold stdout open and the run with it.
+    child.once('exit', () => this.stopGroup());
     this.exit = started.then(
       () => waitExit(child),
       (error: NodeJS.ErrnoException) => {
@@ -77,9 +87,16 @@ export class ConnectorProcess {
     this.exit.catch(() => {});
     this.stdout = new LineQueue(child.stdout!);
     readStderr(child, (line) => this.stderrLine(line, ctx.logger));
-    this.unwatch = watchLimits(child, options.argv, options.limits, this.label, (error) => {
-      this.limitError ??= error;
-    });
+    this.unwatch = watchLimits(
+      child.pid,
+      options.argv,
+      options.limits,
+      this.label,
+      (error) => {
+        this.limitError ??= error;
+      },
+      (signal) => this.kill(signal),
+    );
     this.onAbort = () => this.kill('SIGTERM');
     ctx.signal.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -106,6 +123,8 @@ export class ConnectorProcess {
       cwd: options.cwd,
       env: limitedEnv(options.argv, options.limits, options.env ?? process.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group, so a limit, an abort or a failure stops all it started.
+      detached: true,
     });
     return new ConnectorProcess(child, options, command, dir, ctx);
   }
@@ -211,20 +230,32 @@ export class ConnectorProcess {
     });
   }
 
-  /** Sends a signal unless the child is already gone. */
+  /** Sends a signal to the child and every process it started, until `close()`. */
   kill(signal: NodeJS.Signals): void {
+    if (this.groupOpen && signalGroup(this.child.pid!, signal)) return;
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
   }
 
-  /** Stops the child if it still runs (SIGTERM, SIGKILL after a grace), removes the files. */
+  /** SIGTERM to what is left of the group, SIGKILL after a grace. */
+  private stopGroup(): void {
+    if (!this.groupOpen) return;
+    this.kill('SIGTERM');
+    this.stragglerKill.push(setTimeout(() => this.kill('SIGKILL'), KILL_GRACE_MS).unref());
+  }
+
+  /**
+   * Stops the child and all it started if they still run (SIGTERM, SIGKILL after a grace),
+   * removes the files.
+   */
   async close(): Promise<void> {
     this.ctx.signal.removeEventListener('abort', this.onAbort);
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.kill('SIGTERM');
-      const force = setTimeout(() => this.kill('SIGKILL'), KILL_GRACE_MS);
-      await this.exit.catch(() => {});
-      clearTimeout(force);
-    }
+    if (this.child.exitCode === null && this.child.signalCode === null) this.stopGroup();
+    await this.exit.catch(() => {});
+    // Whatever ignored SIGTERM past the grace is gone now: the run is over.
+    if (this.groupOpen) this.kill('SIGKILL');
+    for (const timer of this.stragglerKill) clearTimeout(timer);
+    this.groupOpen = false;
+    if (this.child.pid !== undefined) closeGroup(this.child.pid);
     this.unwatch();
     await rm(this.dir, { recursive: true, force: true });
   }

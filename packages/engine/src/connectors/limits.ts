@@ -1,8 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { TributaryError } from '@tributary/core';
 import type { ConnectorLimits } from '../config/schema.js';
+import { treeResidentMib } from './process-group.js';
 
 /** How often the resident memory of a non-Node command is read, in milliseconds. */
 const RSS_POLL_MS = 200;
@@ -57,22 +56,21 @@ export function memoryError(label: string, mib: number, how: string): TributaryE
 
 /**
  * Enforces a command's limits while it runs: the time limit for every command, resident
- * memory for a command that is not Node (a Node command's heap limit is V8's own). On a
- * breach `onBreach` gets the error, and the child gets SIGTERM, then SIGKILL after a grace
- * period (at once for memory: a process over its memory limit is not given more time).
- * Returns a function that stops watching.
+ * memory of the whole process tree for a command that is not Node (a Node command's heap
+ * limit is V8's own). On a breach `onBreach` gets the error, and `kill` (the command's
+ * process group) gets SIGTERM, then SIGKILL after a grace period (at once for memory: a
+ * process over its memory limit is not given more time). Returns a function that stops
+ * watching.
  */
 export function watchLimits(
-  child: ChildProcess,
+  pid: number | undefined,
   argv: readonly string[],
   limits: ConnectorLimits | undefined,
   label: string,
   onBreach: (error: TributaryError) => void,
+  kill: (signal: NodeJS.Signals) => void,
 ): () => void {
   const timers: NodeJS.Timeout[] = [];
-  const kill = (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-  };
 
   if (limits?.timeout_seconds !== undefined) {
     const seconds = limits.timeout_seconds;
@@ -85,13 +83,12 @@ export function watchLimits(
   }
 
   const mib = limits?.memory_mib;
-  if (mib !== undefined && !isNodeCommand(argv) && child.pid !== undefined) {
-    const pid = child.pid;
+  if (mib !== undefined && !isNodeCommand(argv) && pid !== undefined) {
     let reading = false;
     const poll = setInterval(() => {
       if (reading) return;
       reading = true;
-      void residentMib(pid)
+      void treeResidentMib(pid)
         .then((rss) => {
           if (rss === undefined || rss <= mib) return;
           onBreach(memoryError(label, mib, `resident memory reached ${Math.ceil(rss)} MiB`));
@@ -107,17 +104,6 @@ export function watchLimits(
   return () => {
     for (const timer of timers) clearTimeout(timer);
   };
-}
-
-/** A process's resident memory in MiB from /proc (Linux), undefined once it is gone. */
-async function residentMib(pid: number): Promise<number | undefined> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const match = /VmRSS:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** V8's last words when a heap limit is reached, as Node prints them on stderr. */
