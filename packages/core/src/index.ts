@@ -20,4 +20,5 @@ export * from './values/fit.js';
 export * from './values/instant.js';
 export * from './values/logical-type.js';
 export * from './values/patterns.js';
+export * from './values/special.js';
 export * from './wire.js';

@@ -5,6 +5,7 @@ import {
   compareValues,
   fieldsOf,
   fieldTypeOf,
+  isSpecialValue,
   normalizeTimestampUtc,
   observedType,
   parseTimestamp,
@@ -143,5 +144,54 @@ describe('valueFits and observedType', () => {
     expect(observedType('12.5', 'integer')).toBe('decimal');
     expect(observedType('12.5', 'string')).toBe('string');
     expect(observedType(3.5, 'integer')).toBe('number');
+  });
+});
+
+describe('special values (NaN, infinities) as strings of their type', () => {
+  it('knows the spellings of each type, and only those', () => {
+    for (const v of ['NaN', 'Infinity', '-Infinity']) {
+      expect([v, isSpecialValue(v, 'number'), isSpecialValue(v, 'decimal')]).toEqual([
+        v,
+        true,
+        true,
+      ]);
+    }
+    for (const type of ['date', 'timestamp', 'timestamp_tz'] as const) {
+      expect(['infinity', '-infinity'].map((v) => isSpecialValue(v, type))).toEqual([true, true]);
+      expect(isSpecialValue('Infinity', type)).toBe(false);
+    }
+    expect(isSpecialValue('nan', 'number')).toBe(false);
+    expect(isSpecialValue('+Infinity', 'decimal')).toBe(false);
+    expect(isSpecialValue('infinity', 'number')).toBe(false);
+    expect(isSpecialValue(Number.NaN, 'number')).toBe(false);
+    expect(isSpecialValue('NaN', 'integer')).toBe(false);
+    expect(isSpecialValue('NaN', 'big_integer')).toBe(false);
+    expect(isSpecialValue('NaN', 'string')).toBe(false);
+  });
+
+  it('are left out by valueFits, so a store that cannot hold them widens to text', () => {
+    expect(valueFits('NaN', 'number')).toBe(false);
+    expect(valueFits('Infinity', 'decimal')).toBe(false);
+    expect(valueFits('infinity', 'timestamp_tz')).toBe(false);
+    expect(valueFits('-infinity', 'date')).toBe(false);
+  });
+
+  it('order as PostgreSQL orders them: -Infinity < numbers < Infinity < NaN', () => {
+    const numbers = ['NaN', 'Infinity', '12.5', '-Infinity', '-3'];
+    expect([...numbers].sort((a, b) => compareValues(a, b, 'decimal'))).toEqual([
+      '-Infinity',
+      '-3',
+      '12.5',
+      'Infinity',
+      'NaN',
+    ]);
+    expect(compareValues('NaN', 1e308, 'number')).toBe(1);
+    expect(compareValues('-Infinity', -1e308, 'number')).toBe(-1);
+    const instants = ['infinity', '2024-07-02T12:00:00.000000Z', '-infinity'];
+    expect([...instants].sort((a, b) => compareValues(a, b, 'timestamp_tz'))).toEqual([
+      '-infinity',
+      '2024-07-02T12:00:00.000000Z',
+      'infinity',
+    ]);
   });
 });

@@ -3,17 +3,18 @@
  * logical type it holds; the value itself is always plain JSON, identical in process and on
  * the wire. Exact numbers that a JS number cannot hold travel as strings, and never as a
  * JS Date: timestamps are strings that keep their digits and their offset (or its absence).
+ * Values JSON has no literal for (NaN, infinities) are the strings of `special.ts`.
  *
  * | logical type  | JSON Schema                                                        | value            |
  * |---------------|--------------------------------------------------------------------|------------------|
  * | boolean       | `{type: boolean}`                                                  | true / false     |
  * | integer       | `{type: integer}`                                                  | safe JS integer  |
  * | big_integer   | `{type: string, airbyte_type: big_integer}`                        | "123…" digits    |
- * | decimal       | `{type: string, format: decimal}`                                  | "12.50", scale kept |
- * | number        | `{type: number}`                                                   | JS number        |
- * | date          | `{type: string, format: date}`                                     | "2024-03-01"     |
- * | timestamp_tz  | `{type: string, format: date-time, airbyte_type: timestamp_with_timezone}` | "2024-03-01T10:00:00.123456+02:00" |
- * | timestamp     | `{type: string, format: date-time, airbyte_type: timestamp_without_timezone}` | "2024-03-01T10:00:00.123456" |
+ * | decimal       | `{type: string, format: decimal}`                                  | "12.50", scale kept; "NaN", "Infinity", "-Infinity" |
+ * | number        | `{type: number}`                                                   | JS number; "NaN", "Infinity", "-Infinity" |
+ * | date          | `{type: string, format: date}`                                     | "2024-03-01"; "infinity", "-infinity" |
+ * | timestamp_tz  | `{type: string, format: date-time, airbyte_type: timestamp_with_timezone}` | "2024-03-01T10:00:00.123456+02:00"; "infinity", "-infinity" |
+ * | timestamp     | `{type: string, format: date-time, airbyte_type: timestamp_without_timezone}` | "2024-03-01T10:00:00.123456"; "infinity", "-infinity" |
  * | time          | `{type: string, format: time}`                                     | "10:00:00.5"     |
  * | string        | `{type: string}`                                                   | text             |
  * | bytes         | `{type: string, contentEncoding: base64}`                          | base64 text      |
