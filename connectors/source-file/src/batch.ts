@@ -10,6 +10,8 @@ export interface RowProblem {
     | 'missing_cursor';
   reason: string;
   column?: string;
+  /** The column's 1-based position, where the reader knows it before the column's name. */
+  position?: number;
 }
 
 /** Rows parsed from one chunk of a file, each with the physical line (1-based) it starts on. */

@@ -133,6 +133,7 @@ export class CsvFile {
 
   private parsePending(): RawBatch<string[]> {
     const text = this.pending;
+    const firstLine = this.line;
     const result = this.parser!.parse(text, 0, !this.eof);
     const rows = result.data as string[][];
     const consumed = this.eof ? text.length : result.meta.cursor;
@@ -154,7 +155,23 @@ export class CsvFile {
     }
     this.line += newlines;
     this.pending = consumed >= text.length ? '' : text.slice(consumed);
-    return { rows, lines, problems: problemsOf(result.errors, rows.length) };
+    const problems = result.errors.length
+      ? problemsOf(result.errors, rows.length, (e) => this.fieldPosition(text, firstLine, lines, e))
+      : undefined;
+    return { rows, lines, problems };
+  }
+
+  /**
+   * The 1-based position of the field a quote error is in. The row starts after as many
+   * line breaks as lie between the text's first line and the row's; the error's index is
+   * just past the field's opening quote.
+   */
+  private fieldPosition(text: string, firstLine: number, lines: number[], e: Papa.ParseError) {
+    let rowStart = 0;
+    for (let n = lines[e.row!]! - firstLine; n > 0; n--) {
+      rowStart = text.indexOf(this.lineChar, rowStart) + 1;
+    }
+    return fieldIndexAt(text, rowStart, (e.index ?? rowStart + 1) - 1, this.delimiter) + 1;
   }
 
   private rowTooLong(): BadRecordError {
@@ -178,17 +195,50 @@ function embeddedNewlines(row: string[], lineChar: string): number {
   return n;
 }
 
-function problemsOf(errors: Papa.ParseError[], rowCount: number): RowProblem[] | undefined {
+/**
+ * The 0-based index of the field starting at `at` in the row starting at `start`. The
+ * fields before it are well formed (else papaparse had reported one of them first): a
+ * quoted one runs to its closing quote (`""` is a quote inside), any other to a delimiter.
+ */
+function fieldIndexAt(text: string, start: number, at: number, delimiter: string): number {
+  let index = 0;
+  let i = start;
+  while (i < at) {
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        const quote = text.indexOf('"', i);
+        if (quote === -1 || quote >= at) return index;
+        i = quote + 1;
+        if (text[i] !== '"') break;
+        i++;
+      }
+    }
+    const next = text.indexOf(delimiter, i);
+    if (next === -1 || next >= at) return index;
+    index++;
+    i = next + delimiter.length;
+  }
+  return index;
+}
+
+function problemsOf(
+  errors: Papa.ParseError[],
+  rowCount: number,
+  positionOf: (e: Papa.ParseError) => number,
+): RowProblem[] | undefined {
   let problems: RowProblem[] | undefined;
   for (const e of errors) {
     // Errors in the unfinished last row are seen again once the row is complete.
     if (e.row === undefined || e.row >= rowCount) continue;
+    // Only a row's first error: the reader takes one problem a row, in row order.
+    if (problems?.[problems.length - 1]?.index === e.row) continue;
     problems ??= [];
     const reason =
       e.code === 'MissingQuotes'
         ? 'unclosed quote'
         : 'malformed quotes (text after a closing quote)';
-    problems.push({ index: e.row, code: 'malformed_row', reason });
+    problems.push({ index: e.row, code: 'malformed_row', reason, position: positionOf(e) });
   }
   return problems;
 }

@@ -96,6 +96,10 @@ export async function* readStream(
             }
             if (!problem && keyCheck) problem = keyCheck(i, data!);
             if (problem) {
+              if (problem.position && !problem.column && opened.kind === 'csv') {
+                const at = problem.position;
+                problem.column = opened.columns[at - 1] ?? `column_${at}`;
+              }
               const raw = rawText(opened, batch.rows[i]);
               out.push(badRecord(name, file, line, problem, raw, onBadRecord));
               continue;
@@ -243,7 +247,8 @@ function badRecord(
   raw: string,
   policy: 'fail' | 'skip' | 'reject',
 ): Message {
-  const where = problem.column ? `, column '${problem.column}'` : '';
+  const position = problem.position ? ` (position ${problem.position})` : '';
+  const where = problem.column ? `, column '${problem.column}'${position}` : '';
   const reason = `stream '${stream}', file '${file}' line ${line}${where}: ${problem.reason}`;
   if (policy === 'fail') {
     const context = {
@@ -251,6 +256,7 @@ function badRecord(
       file,
       line,
       ...(problem.column ? { column: problem.column, field: problem.column } : {}),
+      ...(problem.position ? { position: problem.position } : {}),
     };
     throw new BadRecordError(reason, context);
   }

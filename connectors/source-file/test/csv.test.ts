@@ -79,7 +79,7 @@ describe('BR-02 quoted newline, semicolons', () => {
       body.replace('Bookshop;12.00;', 'Bookshop;12.00;"open'),
     );
     await expect(sync(one(unclosed, { delimiter: ';' }))).rejects.toThrow(
-      /ledger-q\.csv' line 5: unclosed quote/,
+      `stream 's', file '${unclosed}' line 5, column 'note' (position 4): unclosed quote`,
     );
   });
   it('rejects a malformed row and reads on with on_bad_record reject', async () => {
@@ -101,6 +101,44 @@ describe('BR-02 quoted newline, semicolons', () => {
       raw: '2024-03-02;Fuel Stop;38.10;extra;clerk said "thanks"; paid cash',
     });
     expect(rejects[0]!.reason).toContain('expected 4 fields, found 5');
+  });
+});
+
+describe('quote errors name the column where the bad field starts', () => {
+  it('text after a closing quote: file, line, column name and position', async () => {
+    const path = tmp.write('afterq.csv', 'a,b,c\n1,2,3\n4,"x"y,6\n');
+    const error = await sync(one(path)).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `stream 's', file '${path}' line 3, column 'b' (position 2): malformed quotes ` +
+        '(text after a closing quote)',
+    );
+    expect(error).toMatchObject({ context: { line: 3, column: 'b', position: 2 } });
+  });
+  it('counts quoted delimiters and line breaks before the bad field (CRLF)', async () => {
+    const path = tmp.write('quoted.csv', 'a;b;c\r\n1;"x;\r\ny";3\r\n"4;";"q"z;6\r\n');
+    await expect(sync(one(path, { delimiter: ';' }))).rejects.toThrow(
+      `file '${path}' line 4, column 'b' (position 2): malformed quotes`,
+    );
+  });
+  it('an unclosed quote in the last column', async () => {
+    const path = tmp.write('unclosed.csv', 'a,b,c\n1,2,"open\n');
+    await expect(sync(one(path))).rejects.toThrow(
+      `file '${path}' line 2, column 'c' (position 3): unclosed quote`,
+    );
+  });
+  it('a row with two quote errors is one bad row; a later bad row is still caught', async () => {
+    const path = tmp.write('twice.csv', 'a,b,c\n1,"x"y"z",3\n4,5,6\n7,"p"q",9\n');
+    const { messages } = await sync(one(path, { infer_types: false }), {
+      on_bad_record: 'reject',
+    });
+    expect(records(messages)).toEqual([{ a: '4', b: '5', c: '6' }]);
+    const rejects = messages.flatMap((m) =>
+      m.type === 'TRACE' && m.trace.type === 'REJECT' ? [m.trace.reject] : [],
+    );
+    expect(rejects.map((r) => [r?.line, r?.field])).toEqual([
+      [2, 'b'],
+      [4, 'b'],
+    ]);
   });
 });
 
