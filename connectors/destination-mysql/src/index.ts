@@ -48,7 +48,7 @@ export const destination = defineDestination({
   async committedState(config, catalog) {
     const session = await openSession(config);
     try {
-      await ensureMetaTables(session.conn);
+      await ensureMetaTables(session.conn, session.collation);
       const states = await readStates(session.conn);
       const wanted = new Set([...keysOf(catalog), '__global__']);
       const out: StateMessage[] = [];
@@ -61,7 +61,7 @@ export const destination = defineDestination({
   async resetState(config, catalog, streams) {
     const session = await openSession(config);
     try {
-      await ensureMetaTables(session.conn);
+      await ensureMetaTables(session.conn, session.collation);
       if (streams.length === 0) await deleteStates(session.conn, []);
       // A stream named but not in the catalog is still forgotten under its bare name.
       else

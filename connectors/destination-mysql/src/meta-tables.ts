@@ -7,8 +7,12 @@ import {
 import type { Connection } from 'mysql2/promise';
 import { quoteId } from './sql.js';
 
-/** Creates the state and column-map tables when missing (idempotent DDL). */
-export async function ensureMetaTables(conn: Connection): Promise<void> {
+/**
+ * Creates the state and column-map tables when missing (idempotent DDL). Their keys are
+ * stream names and field names, compared exactly: tables an older version made with the
+ * space-padding utf8mb4_bin are converted to `collation` once.
+ */
+export async function ensureMetaTables(conn: Connection, collation: string): Promise<void> {
   await conn.query(
     `CREATE TABLE IF NOT EXISTS ${quoteId(STATE_TABLE)} (
       stream_key VARCHAR(512) NOT NULL PRIMARY KEY,
@@ -16,7 +20,7 @@ export async function ensureMetaTables(conn: Connection): Promise<void> {
       generation BIGINT NULL,
       sequence BIGINT NULL,
       committed_at DATETIME(6) NOT NULL
-    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`,
   );
   await conn.query(
     `CREATE TABLE IF NOT EXISTS ${quoteId(COLUMN_MAP_TABLE)} (
@@ -25,8 +29,18 @@ export async function ensureMetaTables(conn: Connection): Promise<void> {
       column_name VARCHAR(64) NOT NULL,
       logical_type VARCHAR(32) NOT NULL,
       PRIMARY KEY (table_name, field)
-    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`,
   );
+  const [rows] = await conn.query(
+    `SELECT TABLE_NAME AS name FROM information_schema.TABLES
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?) AND TABLE_COLLATION <> ?`,
+    [STATE_TABLE, COLUMN_MAP_TABLE, collation],
+  );
+  for (const { name } of rows as Array<{ name: string }>) {
+    await conn.query(
+      `ALTER TABLE ${quoteId(name)} CONVERT TO CHARACTER SET utf8mb4 COLLATE ${collation}`,
+    );
+  }
 }
 
 /** One field of a table's column map. */

@@ -28,7 +28,11 @@ const TEXT_LEVELS: Array<[string, number]> = [
 ];
 const TEXT_TYPES = new Set(['tinytext', 'text', 'mediumtext', 'longtext', 'json']);
 const CHAR_TYPES = new Set(['varchar', 'char']);
-const UTF8MB4 = ' CHARACTER SET utf8mb4 COLLATE utf8mb4_bin';
+
+/** The character set and collation of every text column this destination makes. */
+function utf8mb4(collation: string): string {
+  return ` CHARACTER SET utf8mb4 COLLATE ${collation}`;
+}
 
 /** Logical types held as text in MySQL (and so sized in characters or bytes). */
 export function isTextual(type: LogicalType): boolean {
@@ -63,19 +67,26 @@ function decimalSql(whole: number, scale: number): string | undefined {
   return `DECIMAL(${w + scale},${scale})`;
 }
 
-function textSql(bytes: number): string {
+function textSql(bytes: number, collation: string): string {
   const level = TEXT_LEVELS.find(([, max]) => bytes <= max) ?? TEXT_LEVELS[2]!;
-  return `${level[0].toUpperCase()}${UTF8MB4}`;
+  return `${level[0].toUpperCase()}${utf8mb4(collation)}`;
 }
 
 /**
  * The column type for a logical type on a new column. `sample` is the first value's text
- * (sizes a decimal or a key VARCHAR from the data); key columns must be indexable.
+ * (sizes a decimal or a key VARCHAR from the data); key columns must be indexable; text
+ * columns get `collation`.
  */
-export function sqlTypeFor(type: LogicalType, key: boolean, sample?: string): string {
+export function sqlTypeFor(
+  type: LogicalType,
+  key: boolean,
+  sample: string | undefined,
+  collation: string,
+): string {
   if (key && (isTextual(type) || type === 'time')) {
     const chars = sample ? [...sample].length : 0;
-    return `VARCHAR(${Math.min(MAX_KEY_CHARS, Math.max(DEFAULT_KEY_CHARS, chars))})${UTF8MB4}`;
+    const length = Math.min(MAX_KEY_CHARS, Math.max(DEFAULT_KEY_CHARS, chars));
+    return `VARCHAR(${length})${utf8mb4(collation)}`;
   }
   switch (type) {
     case 'boolean':
@@ -102,7 +113,7 @@ export function sqlTypeFor(type: LogicalType, key: boolean, sample?: string): st
     case 'json':
       return 'JSON';
     default:
-      return textSql(sample ? Buffer.byteLength(sample) : 0);
+      return textSql(sample ? Buffer.byteLength(sample) : 0, collation);
   }
 }
 
@@ -116,18 +127,20 @@ export interface PhysicalGap {
 /**
  * Checks the physical side of a value a column's logical type already accepts: the
  * character set, a VARCHAR's length, a TEXT's bytes, a DECIMAL's digits. `text` is the value
- * as it is sent to the server. Returns undefined when it fits.
+ * as it is sent to the server; a wider text column gets `collation`. Returns undefined when it
+ * fits.
  */
 export function physicalGap(
   info: ColumnInfo,
   type: LogicalType,
   key: boolean,
   text: string,
+  collation: string,
 ): PhysicalGap | undefined {
   const dataType = info.dataType;
   if (CHAR_TYPES.has(dataType) || TEXT_TYPES.has(dataType)) {
     const charsetGap = charsetProblem(info, text);
-    if (charsetGap) return { reason: charsetGap, widerSql: retypeText(info, text, key) };
+    if (charsetGap) return { reason: charsetGap, widerSql: retypeText(info, text, key, collation) };
     if (CHAR_TYPES.has(dataType)) {
       const max = info.charMax ?? 0;
       if (text.length <= max) return undefined;
@@ -135,7 +148,7 @@ export function physicalGap(
       if (chars <= max) return undefined;
       return {
         reason: `a value of ${chars} characters does not fit ${dataType.toUpperCase()}(${max})`,
-        widerSql: retypeText(info, text, key),
+        widerSql: retypeText(info, text, key, collation),
       };
     }
     const max = info.charMax ?? 0;
@@ -144,7 +157,7 @@ export function physicalGap(
     if (bytes <= max) return undefined;
     return {
       reason: `a value of ${bytes} bytes does not fit ${dataType.toUpperCase()}`,
-      widerSql: retypeText(info, text, key),
+      widerSql: retypeText(info, text, key, collation),
     };
   }
   if (dataType === 'decimal' && (type === 'decimal' || type === 'big_integer')) {
@@ -169,22 +182,27 @@ function charsetProblem(info: ColumnInfo, text: string): string | undefined {
 }
 
 /** A text type as wide as needed for `text`, in utf8mb4. */
-function retypeText(info: ColumnInfo, text: string, key: boolean): string | undefined {
+function retypeText(
+  info: ColumnInfo,
+  text: string,
+  key: boolean,
+  collation: string,
+): string | undefined {
   if (CHAR_TYPES.has(info.dataType) || key) {
     const chars = [...text].length;
     if (chars > MAX_KEY_CHARS && key) return undefined;
-    if (chars > MAX_KEY_CHARS) return textSql(Buffer.byteLength(text));
+    if (chars > MAX_KEY_CHARS) return textSql(Buffer.byteLength(text), collation);
     const grown = Math.max(
       chars,
       info.charMax ?? 0,
       Math.min(MAX_KEY_CHARS, (info.charMax ?? 0) * 2),
     );
-    return `VARCHAR(${Math.min(MAX_KEY_CHARS, grown)})${UTF8MB4}`;
+    return `VARCHAR(${Math.min(MAX_KEY_CHARS, grown)})${utf8mb4(collation)}`;
   }
   const current = TEXT_LEVELS.findIndex(([name]) => name === info.dataType);
   const needed = TEXT_LEVELS.findIndex(([, max]) => Buffer.byteLength(text) <= max);
   const level = TEXT_LEVELS[Math.max(current, needed < 0 ? 2 : needed)] ?? TEXT_LEVELS[2]!;
-  return `${level[0].toUpperCase()}${UTF8MB4}`;
+  return `${level[0].toUpperCase()}${utf8mb4(collation)}`;
 }
 
 /** A logical type read from a column this destination did not create (no column map entry). */

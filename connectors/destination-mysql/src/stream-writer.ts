@@ -109,6 +109,7 @@ export class StreamWriter {
     readonly configured: ConfiguredStream,
     config: MysqlConfig,
     logger: Logger,
+    collation: string,
   ) {
     const stream = configured.stream;
     this.name = stream.name;
@@ -141,6 +142,7 @@ export class StreamWriter {
       policy: options.schemaPolicy,
       collision: config.identifier_collision,
       deferMapWrites: overwrite,
+      collation,
       onDdl: (sql) => logger.debug('ddl', { component: 'destination-mysql', sql }),
     });
   }

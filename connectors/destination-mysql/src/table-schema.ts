@@ -52,6 +52,8 @@ export interface TableOptions {
   collision: CollisionPolicy;
   /** Overwrite keeps map writes until its table is swapped in. */
   deferMapWrites: boolean;
+  /** The collation of text columns (the session's, see connection.ts). */
+  collation: string;
   /** Told every DDL statement before it runs (a debug event, so tests can count them). */
   onDdl: (sql: string) => void;
 }
@@ -135,6 +137,43 @@ export class TableSchema {
     // Kept in the map, so the next run's catalog (another order, one more field) cannot move
     // a field to another column.
     await this.#recordMap(adopted);
+    await this.#exactCollation();
+  }
+
+  /**
+   * Text columns made by older versions are utf8mb4_bin, which pads with spaces on MariaDB:
+   * keys 'a' and 'a ' are one row, 'x' to 'x ' is no change. They get the exact collation
+   * by one idempotent ALTER before any data. JSON columns keep theirs: MariaDB's JSON is
+   * utf8mb4_bin text whose check a MODIFY would drop, and JSON text never ends in a space.
+   */
+  async #exactCollation(): Promise<void> {
+    const o = this.options;
+    if (o.collation === PADDED_COLLATION) return;
+    const [rows] = await this.conn.query(
+      `SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable
+        FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLLATION_NAME = ?`,
+      [o.table, PADDED_COLLATION],
+    );
+    const padded = new Map(
+      (rows as Array<{ name: string; type: string; nullable: string }>).map((r) => [
+        r.name.toLowerCase(),
+        r,
+      ]),
+    );
+    const modify: string[] = [];
+    for (const col of this.columns) {
+      const declared = o.fields.get(col.field)?.type;
+      if (isJson(col.type) || (declared !== undefined && isJson(declared))) continue;
+      const r = padded.get(col.column.toLowerCase());
+      if (!r) continue;
+      const nullability = r.nullable === 'YES' ? 'NULL' : 'NOT NULL';
+      modify.push(
+        `MODIFY COLUMN ${quoteId(r.name)} ${r.type} CHARACTER SET utf8mb4 ` +
+          `COLLATE ${o.collation} ${nullability}`,
+      );
+    }
+    if (modify.length > 0) await this.#ddl(`ALTER TABLE ${quoteId(o.table)} ${modify.join(', ')}`);
   }
 
   async #readInfo(): Promise<Map<string, ColumnInfo>> {
@@ -183,7 +222,7 @@ export class TableSchema {
       const key = o.keyFields.includes(field);
       const text = encodeValue(sample[field], type) ?? undefined;
       const nullability = key && o.primaryKey ? 'NOT NULL' : 'NULL';
-      defs.push(`${quoteId(column)} ${sqlTypeFor(type, key, text)} ${nullability}`);
+      defs.push(`${quoteId(column)} ${sqlTypeFor(type, key, text, o.collation)} ${nullability}`);
       planned.push({ field, column, type, key });
     }
     const pk = o.primaryKey
@@ -192,7 +231,7 @@ export class TableSchema {
     await this.#ddl(
       `CREATE TABLE IF NOT EXISTS ${quoteId(o.table)} (
         ${[...defs, META_SQL].join(',\n  ')}${pk}
-      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${o.collation}`,
     );
     const infos = await this.#readInfo();
     for (const p of planned) {
@@ -252,7 +291,7 @@ export class TableSchema {
       }
       const text = encodeValue(value, type);
       if (text === null) continue;
-      const gap = physicalGap(col.info, type, col.key, text);
+      const gap = physicalGap(col.info, type, col.key, text, this.options.collation);
       if (gap) return this.#resize(col, gap.reason, gap.widerSql, value, keyOf(data));
       values[col.index] = text;
     }
@@ -281,7 +320,8 @@ export class TableSchema {
       kind: 'change',
       apply: async () => {
         const column = this.#map.columnFor(field);
-        const sql = sqlTypeFor(type, false, encodeValue(value, type) ?? undefined);
+        const sample = encodeValue(value, type) ?? undefined;
+        const sql = sqlTypeFor(type, false, sample, o.collation);
         const infos = await this.#readInfo();
         if (!infos.has(column.toLowerCase())) {
           await this.#ddl(
@@ -319,7 +359,8 @@ export class TableSchema {
         },
       );
     }
-    const sql = sqlTypeFor(wider, col.key, encodeValue(value, wider) ?? undefined);
+    const sample = encodeValue(value, wider) ?? undefined;
+    const sql = sqlTypeFor(wider, col.key, sample, o.collation);
     return {
       kind: 'change',
       apply: () => this.#modify(col, sql, col.type, wider),
@@ -382,6 +423,13 @@ export class TableSchema {
   columnOf(field: string): Column | undefined {
     return this.#byField.get(field);
   }
+}
+
+/** The collation older versions gave text columns: it pads with spaces (see #exactCollation). */
+const PADDED_COLLATION = 'utf8mb4_bin';
+
+function isJson(type: LogicalType): boolean {
+  return type === 'object' || type === 'array' || type === 'json';
 }
 
 function setTimestampFlag(col: Column): void {

@@ -68,13 +68,20 @@ export async function* writeMessages(
     }
   };
   try {
-    await ensureMetaTables(conn);
+    await ensureMetaTables(conn, session.collation);
     const loader = new Loader(session, config.load_method, config.insert_statement_bytes, (why) =>
       ctx.logger.info('LOAD DATA LOCAL refused; using multi-row INSERT', { reason: why }),
     );
     const writers = new Map<string, StreamWriter>();
     for (const configured of catalog.streams) {
-      const writer = new StreamWriter(conn, loader, configured, config, ctx.logger);
+      const writer = new StreamWriter(
+        conn,
+        loader,
+        configured,
+        config,
+        ctx.logger,
+        session.collation,
+      );
       await writer.start();
       writers.set(writer.key, writer);
     }

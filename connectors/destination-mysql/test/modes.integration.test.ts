@@ -86,6 +86,108 @@ describe.skipIf(!serverUp)('sync modes (MySQL)', () => {
     ]);
   });
 
+  // utf8mb4_bin pads with spaces on MariaDB: 'a' and 'a ' would be one key, 'x' -> 'x  ' no change.
+  const codes = catalogOf(
+    stream(
+      'codes',
+      { code: { type: 'string' }, label: { type: ['string', 'null'] } },
+      { destination_sync_mode: 'append_dedup', primary_key: [['code']] },
+    ),
+  );
+  const exactCollation = async () => {
+    const [server] = await db.rows('SELECT VERSION() AS v');
+    return String(server?.v).includes('MariaDB') ? 'utf8mb4_nopad_bin' : 'utf8mb4_0900_bin';
+  };
+  const collations = (table: string) =>
+    db.rows(
+      `SELECT COLUMN_NAME AS c, COLLATION_NAME AS k FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLLATION_NAME IS NOT NULL
+        ORDER BY ORDINAL_POSITION`,
+      [table],
+    );
+
+  for (const batchSize of [1, 1000]) {
+    it(`append_dedup: text keys and values compare exactly, trailing spaces too (batch ${batchSize})`, async () => {
+      const config = { ...db.config, table_prefix: `pad${batchSize}_`, batch_size: batchSize };
+      const first = await runWrite(config, codes, [
+        ...records('codes', [
+          { code: 'a', label: 'x' },
+          { code: 'a ', label: 'spaced key' },
+        ]),
+        stateOf('codes', {}, 1),
+      ]);
+      expect(first.error).toBeUndefined();
+      const second = await runWrite(config, codes, [
+        ...records('codes', [{ code: 'a', label: 'x  ' }]),
+        stateOf('codes', {}, 2),
+      ]);
+      expect(second.error).toBeUndefined();
+      expect(
+        await db.rows(
+          `SELECT HEX(code) AS code, HEX(label) AS label FROM pad${batchSize}_codes ORDER BY 1`,
+        ),
+      ).toEqual([
+        { code: '61', label: '782020' },
+        { code: '6120', label: Buffer.from('spaced key').toString('hex').toUpperCase() },
+      ]);
+      const exact = await exactCollation();
+      expect(await collations(`pad${batchSize}_codes`)).toEqual([
+        { c: 'code', k: exact },
+        { c: 'label', k: exact },
+      ]);
+    });
+  }
+
+  it('a table of an older version (utf8mb4_bin) gets the exact collation before any data', async () => {
+    const config = { ...db.config, table_prefix: 'old_' };
+    await runWrite(config, codes, [...records('codes', [{ code: 'a', label: 'x' }])]);
+    await db.conn.query(
+      `ALTER TABLE old_codes
+        MODIFY code VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+        MODIFY label TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL`,
+    );
+    await db.conn.query(
+      'ALTER TABLE _tributary_state CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin',
+    );
+    const logger = memoryLogger();
+    const run = await runWrite(
+      config,
+      codes,
+      [
+        ...records('codes', [
+          { code: 'a', label: 'x  ' },
+          { code: 'a ', label: 'spaced key' },
+        ]),
+        stateOf('codes', {}, 1),
+      ],
+      { ctx: context(logger) },
+    );
+    expect(run.error).toBeUndefined();
+    const exact = await exactCollation();
+    expect(logger.ddl).toHaveLength(1);
+    expect(logger.ddl[0]).toContain(`COLLATE ${exact}`);
+    expect(await collations('old_codes')).toEqual([
+      { c: 'code', k: exact },
+      { c: 'label', k: exact },
+    ]);
+    expect(await collations('_tributary_state')).toEqual([
+      { c: 'stream_key', k: exact },
+      { c: 'state', k: exact },
+    ]);
+    expect(
+      await db.rows('SELECT HEX(code) AS code, HEX(label) AS label FROM old_codes ORDER BY 1'),
+    ).toEqual([
+      { code: '61', label: '782020' },
+      { code: '6120', label: Buffer.from('spaced key').toString('hex').toUpperCase() },
+    ]);
+
+    const again = memoryLogger();
+    await runWrite(config, codes, records('codes', [{ code: 'b', label: 'y' }]), {
+      ctx: context(again),
+    });
+    expect(again.ddl).toEqual([]);
+  });
+
   it('overwrite: the old table stays whole until the input ends, then is swapped', async () => {
     const config = { ...db.config, table_prefix: 'ow_' };
     const catalog = catalogOf(stream('orders', ORDERS, { destination_sync_mode: 'overwrite' }));

@@ -6,6 +6,8 @@ import { decimalDigits, physicalGap, sqlTypeFor } from '../src/physical.js';
 import { RowBatch } from '../src/row-batch.js';
 import { dedupe } from '../src/stream-writer.js';
 
+const EXACT = 'utf8mb4_nopad_bin';
+
 describe('encodeValue', () => {
   it('writes timestamps with an offset as UTC DATETIME(6) text, micros kept', () => {
     expect(encodeValue('2024-07-02T14:00:00.1234567+02:00', 'timestamp_tz')).toBe(
@@ -27,7 +29,7 @@ describe('encodeValue', () => {
 describe('column sizing', () => {
   it('sizes decimals from the data and widens by scale', () => {
     expect(decimalDigits('-0012.500')).toEqual({ whole: 2, scale: 3 });
-    expect(sqlTypeFor('decimal', false, '12.50')).toBe('DECIMAL(22,2)');
+    expect(sqlTypeFor('decimal', false, '12.50', EXACT)).toBe('DECIMAL(22,2)');
     const info = {
       name: 'p',
       dataType: 'decimal',
@@ -36,12 +38,14 @@ describe('column sizing', () => {
       scale: 2,
       charset: null,
     };
-    expect(physicalGap(info, 'decimal', false, '1.25')).toBeUndefined();
-    expect(physicalGap(info, 'decimal', false, '1.255')?.widerSql).toBe('DECIMAL(23,3)');
+    expect(physicalGap(info, 'decimal', false, '1.25', EXACT)).toBeUndefined();
+    expect(physicalGap(info, 'decimal', false, '1.255', EXACT)?.widerSql).toBe('DECIMAL(23,3)');
   });
 
   it('makes key strings VARCHAR up to 768 characters and refuses longer ones', () => {
-    expect(sqlTypeFor('string', true, 'abc')).toMatch(/^VARCHAR\(255\) CHARACTER SET utf8mb4/);
+    expect(sqlTypeFor('string', true, 'abc', EXACT)).toBe(
+      'VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin',
+    );
     const info = {
       name: 'k',
       dataType: 'varchar',
@@ -50,8 +54,10 @@ describe('column sizing', () => {
       scale: null,
       charset: 'utf8mb4',
     };
-    expect(physicalGap(info, 'string', true, 'x'.repeat(300))?.widerSql).toMatch(/^VARCHAR\(510\)/);
-    expect(physicalGap(info, 'string', true, 'x'.repeat(800))?.widerSql).toBeUndefined();
+    expect(physicalGap(info, 'string', true, 'x'.repeat(300), EXACT)?.widerSql).toMatch(
+      /^VARCHAR\(510\)/,
+    );
+    expect(physicalGap(info, 'string', true, 'x'.repeat(800), EXACT)?.widerSql).toBeUndefined();
   });
 });
 
