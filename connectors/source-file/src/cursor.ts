@@ -17,6 +17,12 @@ export interface FileStreamState {
 }
 
 /**
+ * What an incremental read does with a record: send it, leave it out as sent by an earlier
+ * run, or report it as bad because it has no cursor value to place it by.
+ */
+export type CursorVerdict = 'send' | 'sent_before' | 'no_cursor';
+
+/**
  * Decides which records an incremental read sends and what its state says. A file is read
  * whole every run, so records at or below the saved cursor are dropped, except those at the
  * cursor that were not sent yet (ties split across runs are neither lost nor resent).
@@ -48,22 +54,26 @@ export class CursorTracker {
     this.keysAtMax = new Set(this.sentAtFrom);
   }
 
-  /** True when the record must be sent; it then counts towards the state. */
-  accept(data: Record<string, unknown>): boolean {
+  /** What to do with a record; a record sent counts towards the state. */
+  accept(data: Record<string, unknown>): CursorVerdict {
     const nested = valueAt(data, this.field);
-    if (nested === null || nested === undefined) {
-      // A record without a cursor cannot be placed: sent on the first run only.
-      return this.from === null || this.from === undefined;
-    }
+    // Without a cursor value a record cannot be placed: no run could tell whether it was
+    // sent before, and leaving it out would lose it silently. The reader reports it as bad.
+    if (nested === null || nested === undefined || nested === '') return 'no_cursor';
     if (this.from !== null && this.from !== undefined) {
       const vsFrom = compareValues(nested, this.from, this.type);
-      if (vsFrom < 0) return false;
+      if (vsFrom < 0) return 'sent_before';
       if (vsFrom === 0 && (this.allSentAtFrom || this.sentAtFrom.has(this.keyOf(data)))) {
-        return false;
+        return 'sent_before';
       }
     }
     this.track(nested, data);
-    return true;
+    return 'send';
+  }
+
+  /** The cursor field as a dotted path, for messages. */
+  get fieldName(): string {
+    return this.field.join('.');
   }
 
   private track(value: unknown, data: Record<string, unknown>): void {

@@ -95,6 +95,9 @@ export async function* readStream(
               }
             }
             if (!problem && keyCheck) problem = keyCheck(i, data!);
+            const verdict = !problem && tracker ? tracker.accept(data!) : 'send';
+            if (verdict === 'sent_before') continue;
+            if (verdict === 'no_cursor') problem = noCursorProblem(i, tracker!.fieldName);
             if (problem) {
               if (problem.position && !problem.column && opened.kind === 'csv') {
                 const at = problem.position;
@@ -104,7 +107,6 @@ export async function* readStream(
               out.push(badRecord(name, file, line, problem, raw, onBadRecord));
               continue;
             }
-            if (tracker && !tracker.accept(data!)) continue;
             out.push(record(name, data!, emittedAt));
             if (++sinceCheckpoint >= interval && (!tracker || tracker.safe)) {
               sinceCheckpoint = 0;
@@ -225,6 +227,15 @@ function fieldCountProblem(index: number, found: number, columns: string[]): Row
     code: 'field_count',
     reason: `expected ${expected} fields, found ${found}`,
     column,
+  };
+}
+
+function noCursorProblem(index: number, field: string): RowProblem {
+  return {
+    index,
+    code: 'missing_cursor',
+    reason: `record has no value for cursor field '${field}' (an incremental stream needs one)`,
+    column: field,
   };
 }
 

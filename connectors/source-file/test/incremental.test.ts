@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { streamState } from '@tributary/core';
+import { type Message, streamState } from '@tributary/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cursors, one, records, states, sync, tempDir } from './helpers.js';
 
@@ -87,6 +87,56 @@ describe('ties at the cursor', () => {
       states: [states(run1.messages).at(-1)!],
     });
     expect(records(run2.messages)).toEqual([{ n: 'c', at: 5 }]);
+  });
+});
+
+describe('a record without a cursor value', () => {
+  const rejectsOf = (messages: Message[]) =>
+    messages.flatMap((m) => (m.type === 'TRACE' && m.trace.reject ? [m.trace.reject] : []));
+
+  it('fails by default naming the stream, file, line and cursor field', async () => {
+    const path = tmp.write('nocursor.csv', 'seq,kind\n1,a\n,b\n3,c\n');
+    const error = await sync(one(path, { cursor_field: 'seq' }), {
+      sync_mode: 'incremental',
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'BadRecordError',
+      context: { stream: 's', file: path, line: 3, column: 'seq' },
+    });
+    expect((error as Error).message).toBe(
+      `stream 's', file '${path}' line 3, column 'seq': record has no value for cursor field ` +
+        `'seq' (an incremental stream needs one)`,
+    );
+  });
+
+  it('is a REJECT on every run under on_bad_record reject, never dropped silently', async () => {
+    const path = tmp.write('nocursor-reject.csv', 'seq,kind\n1,a\n,b\n3,c\n');
+    const config = one(path, { cursor_field: 'seq' });
+    const run1 = await sync(config, { sync_mode: 'incremental', on_bad_record: 'reject' });
+    expect(records(run1.messages).map((r) => r.seq)).toEqual([1, 3]);
+    expect(rejectsOf(run1.messages).map((r) => [r.line, r.field, r.raw])).toEqual([
+      [3, 'seq', ',b'],
+    ]);
+    expect(cursors(run1.messages).at(-1)).toBe(3);
+
+    appendFileSync(path, ',d\n4,e\n');
+    const run2 = await sync(config, {
+      sync_mode: 'incremental',
+      on_bad_record: 'reject',
+      states: [states(run1.messages).at(-1)!],
+    });
+    expect(records(run2.messages)).toEqual([{ seq: 4, kind: 'e' }]);
+    expect(rejectsOf(run2.messages).map((r) => r.line)).toEqual([3, 5]);
+  });
+
+  it('a missing JSON field and an empty text cursor count as no value', async () => {
+    const path = tmp.write('nocursor.jsonl', '{"id":1,"at":"a"}\n{"id":2}\n{"id":3,"at":""}\n');
+    const { messages } = await sync(one(path, { cursor_field: 'at' }), {
+      sync_mode: 'incremental',
+      on_bad_record: 'skip',
+    });
+    expect(records(messages)).toEqual([{ id: 1, at: 'a' }]);
+    expect(rejectsOf(messages).map((r) => r.line)).toEqual([2, 3]);
   });
 });
 
