@@ -90,6 +90,35 @@ describe('ties at the cursor', () => {
   });
 });
 
+describe('timestamps written with a space', () => {
+  it('are typed date-time by discover and compared as instants, not as text', async () => {
+    const path = tmp.write(
+      'spaced.csv',
+      'id,at,local\n1,2024-01-02 10:00:00+05:00,2024-01-02 03:04:05\n' +
+        '2,2024-01-02 06:00:00+00:00,2024-01-02 03:04:05.25\n',
+    );
+    const config = one(path, { cursor_field: 'at' });
+    const run1 = await sync(config, { sync_mode: 'incremental' });
+    expect(run1.catalog.streams[0]!.json_schema.properties).toMatchObject({
+      at: { format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
+      local: { format: 'date-time', airbyte_type: 'timestamp_without_timezone' },
+    });
+    // 06:00 UTC is later than 10:00+05:00 (05:00 UTC), though it sorts first as text.
+    expect(cursors(run1.messages).at(-1)).toBe('2024-01-02 06:00:00+00:00');
+
+    appendFileSync(
+      path,
+      '3,2024-01-02 10:30:00+05:00,2024-01-03 00:00:00\n' +
+        '4,2024-01-02 06:00:00.5Z,2024-01-03 00:00:00\n',
+    );
+    const run2 = await sync(config, {
+      sync_mode: 'incremental',
+      states: [states(run1.messages).at(-1)!],
+    });
+    expect(records(run2.messages).map((r) => r.id)).toEqual([4]);
+  });
+});
+
 describe('a record without a cursor value', () => {
   const rejectsOf = (messages: Message[]) =>
     messages.flatMap((m) => (m.type === 'TRACE' && m.trace.reject ? [m.trace.reject] : []));
