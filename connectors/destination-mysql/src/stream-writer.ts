@@ -2,7 +2,6 @@ import {
   BadRecordError,
   type BadRecordPolicy,
   type ConfiguredStream,
-  compareValues,
   cursorFieldOf,
   type DestinationSyncMode,
   fieldsOf,
@@ -23,6 +22,7 @@ import {
 } from '@tributary/core';
 import type { Connection } from 'mysql2/promise';
 import type { MysqlConfig } from './config.js';
+import { compareStoredCursor } from './cursor-order.js';
 import { datetimeUtc, emittedAtText } from './encode.js';
 import { type Loader, LoadWarningsError } from './loader.js';
 import { createStage, mergeStage } from './merge.js';
@@ -36,7 +36,8 @@ interface Pending {
   extractedAt: string;
   /** DATETIME(6) text of the deletion for a marker, else null. */
   deletedAt: string | null;
-  cursor: unknown;
+  /** The cursor as stored: the text sent for its column (null when absent). */
+  cursor: string | null;
   key: string;
   /** The record, or (for a row decoded from a RowBatch that kept none) its key text. */
   data: Record<string, unknown> | undefined;
@@ -241,13 +242,15 @@ export class StreamWriter {
       return;
     }
     this.#rows = undefined; // a marker keeps its place between the rows around it
+    const cursorColumn = this.#cursorField && this.schema.columnOf(this.#cursorField);
+    const stored = cursorColumn ? (values[cursorColumn.index] ?? null) : null;
     const row = values.slice(); // `values` is the schema's array, reused by the next check
     row.push(extractedAt, this.#syncId, deletedAt);
     this.#pending.push({
       values: row,
       extractedAt,
       deletedAt,
-      cursor,
+      cursor: stored,
       key: this.#dedupKey(data),
       data,
     });
@@ -298,7 +301,7 @@ export class StreamWriter {
     try {
       let stands = false;
       if (this.mode === 'append_dedup') {
-        await this.#write(dedupe(batch as Pending[], this.#cursorType));
+        await this.#write(dedupe(batch as Pending[], this.#storedCursorType()));
       } else {
         stands = await this.#writeTaken(batch, behind);
       }
@@ -311,7 +314,7 @@ export class StreamWriter {
     }
     const rows =
       this.mode === 'append_dedup'
-        ? dedupe(batch as Pending[], this.#cursorType)
+        ? dedupe(batch as Pending[], this.#storedCursorType())
         : this.#expand(batch);
     for (const row of rows) {
       await this.conn.query('SAVEPOINT tributary_row');
@@ -324,6 +327,12 @@ export class StreamWriter {
       }
     }
     return false; // the rollback undid what the caller queued behind the batch
+  }
+
+  /** The logical type the cursor column holds now (a widening may have changed it). */
+  #storedCursorType(): LogicalType {
+    const column = this.#cursorField && this.schema.columnOf(this.#cursorField);
+    return column ? column.type : this.#cursorType;
   }
 
   /** The held records, taken out for one apply (synchronously, so none added later go in). */
@@ -381,7 +390,7 @@ export class StreamWriter {
           values,
           extractedAt: values[values.length - 3] ?? '',
           deletedAt: null,
-          cursor: undefined,
+          cursor: null,
           key: '',
           data,
           recordKey: data ? undefined : keyText(item.keyFields, keys),
@@ -544,7 +553,8 @@ function tempName(kind: 'tmp' | 'old' | 'stage', table: string): string {
 
 /**
  * One record per key: the greatest cursor wins (null is smallest), a tie goes to the later
- * record. Applied before the merge, so the result does not depend on the batch size.
+ * record. Cursors are compared as stored (see compareStoredCursor), the way the merge compares
+ * them, so the result does not depend on the batch size.
  */
 export function dedupe<T extends { key: string; cursor: unknown }>(
   rows: readonly T[],
@@ -553,17 +563,10 @@ export function dedupe<T extends { key: string; cursor: unknown }>(
   const winners = new Map<string, T>();
   for (const row of rows) {
     const held = winners.get(row.key);
-    if (!held || compareCursor(row.cursor, held.cursor, cursorType) >= 0) {
+    if (!held || compareStoredCursor(row.cursor, held.cursor, cursorType) >= 0) {
       winners.delete(row.key);
       winners.set(row.key, row);
     }
   }
   return [...winners.values()];
-}
-
-function compareCursor(a: unknown, b: unknown, type: LogicalType): number {
-  const aNull = a === null || a === undefined;
-  const bNull = b === null || b === undefined;
-  if (aNull || bNull) return aNull && bNull ? 0 : aNull ? -1 : 1;
-  return compareValues(a, b, type);
 }

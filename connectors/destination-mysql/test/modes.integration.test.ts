@@ -60,6 +60,75 @@ describe.skipIf(!serverUp)('sync modes (MySQL)', () => {
     });
   }
 
+  // DATETIME(6) keeps microseconds: cursors that differ below them are equal once stored,
+  // so the later record wins, in one batch or across batches alike.
+  const at = (fraction: string) => `2024-07-01T00:00:00.${fraction}Z`;
+  const subMicro = records('events', [
+    { id: 1, status: 'one-a', updated_at: at('0000002') },
+    { id: 1, status: 'one-b', updated_at: at('0000001') },
+    { id: 2, status: 'two-a', updated_at: at('0000019') },
+    { id: 2, status: 'two-b', updated_at: at('000001') },
+    { id: 3, status: 'three-a', updated_at: at('0000025') },
+    { id: 3, status: 'three-b', updated_at: at('0000019') },
+    { id: 2, status: 'two-c', updated_at: at('0000010') },
+    { id: 1, status: 'one-c', updated_at: at('0000009') },
+  ]);
+
+  for (const batchSize of [1, 7, 1000]) {
+    it(`append_dedup: cursors finer than a microsecond compare as stored (batch ${batchSize})`, async () => {
+      const config = { ...db.config, table_prefix: `ns${batchSize}_`, batch_size: batchSize };
+      const catalog = catalogOf(
+        stream(
+          'events',
+          {
+            id: { type: 'integer' },
+            status: { type: 'string' },
+            updated_at: { type: 'string', format: 'date-time' },
+          },
+          {
+            destination_sync_mode: 'append_dedup',
+            primary_key: [['id']],
+            cursor_field: ['updated_at'],
+          },
+        ),
+      );
+      const run = await runWrite(config, catalog, [...subMicro, stateOf('events', {}, 1)]);
+      expect(run.error).toBeUndefined();
+      expect(
+        await db.rows(`SELECT id, status, updated_at FROM ns${batchSize}_events ORDER BY id`),
+      ).toEqual([
+        { id: '1', status: 'one-c', updated_at: '2024-07-01 00:00:00.000000' },
+        { id: '2', status: 'two-c', updated_at: '2024-07-01 00:00:00.000001' },
+        { id: '3', status: 'three-a', updated_at: '2024-07-01 00:00:00.000002' },
+      ]);
+    });
+  }
+
+  for (const batchSize of [1, 1000]) {
+    it(`append_dedup: text cursors compare by code point, as stored (batch ${batchSize})`, async () => {
+      const config = { ...db.config, table_prefix: `cp${batchSize}_`, batch_size: batchSize };
+      const catalog = catalogOf(
+        stream(
+          'tags',
+          { id: { type: 'integer' }, v: { type: 'string' } },
+          { destination_sync_mode: 'append_dedup', primary_key: [['id']], cursor_field: ['v'] },
+        ),
+      );
+      // U+1F600 is above U+FFFD by code point, below it by UTF-16 unit.
+      const run = await runWrite(config, catalog, [
+        ...records('tags', [
+          { id: 1, v: '\u{1F600}' },
+          { id: 1, v: '\uFFFD' },
+        ]),
+        stateOf('tags', {}, 1),
+      ]);
+      expect(run.error).toBeUndefined();
+      expect(await db.rows(`SELECT id, HEX(v) AS v FROM cp${batchSize}_tags`)).toEqual([
+        { id: '1', v: 'F09F9880' },
+      ]);
+    });
+  }
+
   it('append_dedup: an unchanged record leaves the row and its metadata untouched', async () => {
     const config = { ...db.config, table_prefix: 'same_' };
     const catalog = (syncId: number) =>
