@@ -77,8 +77,12 @@ const UNESCAPES: Record<string, string> = { '\\\\': '\\', '\\t': '\t', '\\n': '\
 function fromPgText(text: string, type: LogicalType): unknown {
   switch (type) {
     case 'integer':
-    case 'number':
       return Number(text);
+    case 'number': {
+      // NaN and ±Infinity have no JSON number: they go back to core's strings.
+      const n = Number(text);
+      return Number.isFinite(n) ? n : text;
+    }
     case 'boolean':
       return text === 't';
     case 'object':

@@ -1,10 +1,12 @@
-import { type LogicalType, valueFits } from '@tributary/core';
+import { isSpecialValue, type LogicalType, valueFits } from '@tributary/core';
 
 /**
  * core's `valueFits`, answered by char codes for the values a bulk load mostly carries. Core
  * reads a timestamp exactly (regex, then BigInt nanoseconds) and a decimal with a regex: on
  * every value of a million-row load that was the largest CPU cost. A value that the quick
- * check does not plainly accept takes core's path, so the answer never differs.
+ * check does not plainly accept takes core's path, so the answer never differs, except that
+ * core's special values are accepted too: numeric and double precision hold NaN and
+ * ±Infinity, date and the timestamps ±infinity, and COPY reads them as core spells them.
  */
 export function fits(value: unknown, type: LogicalType): boolean {
   switch (type) {
@@ -20,7 +22,7 @@ export function fits(value: unknown, type: LogicalType): boolean {
       if (typeof value === 'string' && plainDecimal(value)) return true;
       break;
   }
-  return valueFits(value, type);
+  return valueFits(value, type) || isSpecialValue(value, type);
 }
 
 const ZERO = 48;

@@ -5,7 +5,6 @@ import {
   SchemaError,
   type SchemaPolicy,
   type TraceSchemaChange,
-  valueFits,
   widen,
 } from '@tributary/core';
 import type pg from 'pg';
@@ -50,7 +49,7 @@ export function changesFor(
     if (column === undefined) {
       const declared = table.declared.get(field)?.type;
       const type =
-        declared !== undefined && valueFits(value, declared)
+        declared !== undefined && fits(value, declared)
           ? declared
           : observedType(value, declared ?? 'string');
       change = { change: 'column_added', field, column: '', from: undefined, to: type };

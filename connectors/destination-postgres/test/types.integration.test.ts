@@ -12,6 +12,87 @@ describe.skipIf(!serverUser)('destination-postgres: column types and values', ()
     await db?.drop();
   });
 
+  for (const policy of ['evolve', 'freeze'] as const) {
+    it(`special values keep their column types and arrive as themselves (${policy})`, async () => {
+      const name = `specials_${policy}`;
+      const catalog = catalogOf(
+        stream(
+          name,
+          {
+            id: schemaFor('integer'),
+            num: schemaFor('decimal'),
+            dbl: schemaFor('number'),
+            tstz: schemaFor('timestamp_tz'),
+            ts: schemaFor('timestamp'),
+            d: schemaFor('date'),
+          },
+          { schema_policy: policy },
+        ),
+      );
+      // Row 1 is plain (a binary row), the others carry what source-postgres reads from
+      // numeric 'NaN', float8 '±Infinity', timestamptz/timestamp/date '±infinity'.
+      const rows = [
+        {
+          id: 1,
+          num: '1.50',
+          dbl: 0.5,
+          tstz: '2024-03-01T08:00:00.000000Z',
+          ts: '2024-03-01T10:00:00',
+          d: '2024-03-01',
+        },
+        { id: 2, num: 'NaN', dbl: 'NaN', tstz: 'infinity', ts: 'infinity', d: 'infinity' },
+        {
+          id: 3,
+          num: 'Infinity',
+          dbl: 'Infinity',
+          tstz: '-infinity',
+          ts: '-infinity',
+          d: '-infinity',
+        },
+        { id: 4, num: '-Infinity', dbl: '-Infinity', tstz: null, ts: null, d: null },
+      ];
+      const run = await runWrite(db.config, catalog, records(name, rows));
+      expect(run.error).toBeUndefined();
+      expect(run.out).toEqual([]);
+      const types = await db.client.query(
+        `SELECT column_name, data_type FROM information_schema.columns
+         WHERE table_name = $1 AND column_name IN ('num', 'dbl', 'tstz', 'ts', 'd')
+         ORDER BY ordinal_position`,
+        [name],
+      );
+      expect(types.rows.map((r) => [r.column_name, r.data_type])).toEqual([
+        ['num', 'numeric'],
+        ['dbl', 'double precision'],
+        ['tstz', 'timestamp with time zone'],
+        ['ts', 'timestamp without time zone'],
+        ['d', 'date'],
+      ]);
+      const got = await db.client.query(
+        `SELECT id::int, num::text, dbl::text, tstz::text, ts::text, d::text FROM ${name} ORDER BY id`,
+      );
+      expect(got.rows).toEqual([
+        {
+          id: 1,
+          num: '1.50',
+          dbl: '0.5',
+          tstz: '2024-03-01 08:00:00+00',
+          ts: '2024-03-01 10:00:00',
+          d: '2024-03-01',
+        },
+        { id: 2, num: 'NaN', dbl: 'NaN', tstz: 'infinity', ts: 'infinity', d: 'infinity' },
+        {
+          id: 3,
+          num: 'Infinity',
+          dbl: 'Infinity',
+          tstz: '-infinity',
+          ts: '-infinity',
+          d: '-infinity',
+        },
+        { id: 4, num: '-Infinity', dbl: '-Infinity', tstz: null, ts: null, d: null },
+      ]);
+    });
+  }
+
   it('maps every logical type to its column type and stores values exactly', async () => {
     const catalog = catalogOf(
       stream('values', {

@@ -50,7 +50,8 @@ const identity: Converter = (text) => text;
 
 function toNumber(text: string): unknown {
   const n = Number(text);
-  // NaN and ±Infinity have no JSON number: they stay text rather than becoming null.
+  // NaN and ±Infinity have no JSON number: the server's 'NaN', 'Infinity', '-Infinity' are
+  // core's special values of a number, so the text travels as it is (never as null).
   return Number.isFinite(n) ? n : text;
 }
 
@@ -78,8 +79,8 @@ function utcReshape(s: string): string | undefined {
 function toTimestampTz(text: string): unknown {
   // The session's TimeZone is UTC, so this only reshapes the text into core's UTC form with
   // six fraction digits. The fast path is a plain reshape (the general parser costs ~10x on
-  // wide tables); anything else goes through core, and what it cannot read ('infinity', BC
-  // dates) stays as the server wrote it.
+  // wide tables); anything else goes through core, and what it cannot read stays as the
+  // server wrote it: '±infinity' is core's special value, a BC date has no core form.
   const quick = utcReshape(text);
   if (quick !== undefined) return quick;
   const m = UTC_TEXT.exec(text);

@@ -1,4 +1,4 @@
-import { AuthError, ConfigError } from '@tributary/core';
+import { AuthError, ConfigError, fieldsOf, isSpecialValue } from '@tributary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   collect,
@@ -112,6 +112,79 @@ describe.skipIf(!user)('column types and values', () => {
       tv: "'&' 'fat' 'rat'",
     });
     expect(sparse).toMatchObject({ id: 2, dom: '1', big: null, ints: null, js: null });
+  });
+});
+
+describe.skipIf(!user)('special values', () => {
+  let db = '';
+  const config = () => configFor(user as string, db);
+
+  beforeAll(async () => {
+    db = await createDatabase(user as string);
+    await sql(
+      user as string,
+      db,
+      `CREATE TABLE specials (id int PRIMARY KEY, num numeric, num_scaled numeric(10,2),
+        real4 real, dbl double precision, tstz timestamptz, ts timestamp, d date);
+      INSERT INTO specials VALUES
+        (1, 'NaN', 'NaN', 'NaN', 'NaN', 'infinity', 'infinity', 'infinity'),
+        (2, 'Infinity', 'NaN', 'Infinity', 'Infinity', '-infinity', '-infinity', '-infinity'),
+        (3, '-Infinity', 'NaN', '-Infinity', '-Infinity', NULL, NULL, NULL);`,
+    );
+  });
+
+  afterAll(async () => {
+    if (db) await dropDatabase(user as string, db);
+  });
+
+  it("reads NaN and infinities as core's strings, in fields of their own type", async () => {
+    const catalog = await source.discover(config(), recordingContext());
+    const props = catalog.streams[0]?.json_schema.properties as Record<string, unknown>;
+    expect(props.num).toEqual({ type: ['string', 'null'], format: 'decimal' });
+    expect(props.dbl).toEqual({ type: ['number', 'null'] });
+    const messages = await collect(
+      source.read(config(), configure(catalog.streams, ['specials']), [], recordingContext()),
+    );
+    expect(recordsOf(messages)).toEqual([
+      {
+        id: 1,
+        num: 'NaN',
+        num_scaled: 'NaN',
+        real4: 'NaN',
+        dbl: 'NaN',
+        tstz: 'infinity',
+        ts: 'infinity',
+        d: 'infinity',
+      },
+      {
+        id: 2,
+        num: 'Infinity',
+        num_scaled: 'NaN',
+        real4: 'Infinity',
+        dbl: 'Infinity',
+        tstz: '-infinity',
+        ts: '-infinity',
+        d: '-infinity',
+      },
+      {
+        id: 3,
+        num: '-Infinity',
+        num_scaled: 'NaN',
+        real4: '-Infinity',
+        dbl: '-Infinity',
+        tstz: null,
+        ts: null,
+        d: null,
+      },
+    ]);
+    const fields = fieldsOf(catalog.streams[0]?.json_schema);
+    for (const record of recordsOf(messages)) {
+      for (const [field, value] of Object.entries(record)) {
+        const type = fields.get(field)?.type ?? 'json';
+        if (typeof value === 'string')
+          expect([field, isSpecialValue(value, type)]).toEqual([field, true]);
+      }
+    }
   });
 });
 
