@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'bad_record'
   | 'cancelled'
   | 'timeout'
+  | 'connector'
   | 'internal';
 
 /** Where a failure happened, as far as it is known: every field is optional. */
@@ -34,6 +35,7 @@ const FAILURE_TYPE: Record<ErrorCode, FailureType> = {
   timeout: 'transient_error',
   destination: 'system_error',
   cancelled: 'system_error',
+  connector: 'system_error',
   internal: 'system_error',
 };
 
@@ -132,6 +134,19 @@ export class BadRecordError extends TributaryError {
   }
 }
 
+/**
+ * A connector failed on its own side: it broke the protocol, exited non-zero, ran over its
+ * memory limit or reported a system error without a code. Whoever wrote the connector, this
+ * is not a bug of Tributary, so hosts report it as a failed run rather than asking for a
+ * bug report.
+ */
+export class ConnectorError extends TributaryError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super('connector', message, context, options);
+    this.name = 'ConnectorError';
+  }
+}
+
 /** The run was stopped on purpose (Ctrl-C, a time limit). */
 export class CancelledError extends TributaryError {
   constructor(message = 'the run was cancelled', context: ErrorContext = {}) {
@@ -169,18 +184,21 @@ export function toTraceError(error: unknown): TraceError {
 
 const CODE_BY_FAILURE: Record<FailureType, ErrorCode> = {
   config_error: 'config',
-  system_error: 'internal',
+  system_error: 'connector',
   transient_error: 'transient',
 };
 
-/** The error a TRACE error stands for, as raised by a connector in another process. */
+/**
+ * The error a TRACE error stands for, as raised by a connector in another process. Its own
+ * bugs (`internal`) and codes we do not know are the connector's failure, by failure type.
+ */
 export function fromTraceError(trace: TraceError): TributaryError {
+  const context = (trace.details as ErrorContext | undefined) ?? {};
+  const given = trace.code as ErrorCode | undefined;
   const code =
-    (trace.code as ErrorCode | undefined) ?? CODE_BY_FAILURE[trace.failure_type ?? 'system_error'];
-  const known = code in FAILURE_TYPE ? code : 'internal';
-  return new TributaryError(
-    known,
-    trace.message,
-    (trace.details as ErrorContext | undefined) ?? {},
-  );
+    given !== undefined && given !== 'internal' && given in FAILURE_TYPE
+      ? given
+      : (CODE_BY_FAILURE[trace.failure_type ?? 'system_error'] ?? 'connector');
+  if (code === 'connector') return new ConnectorError(trace.message, context);
+  return new TributaryError(code, trace.message, context);
 }

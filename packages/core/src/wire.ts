@@ -1,4 +1,4 @@
-import { TributaryError } from './errors.js';
+import { ConnectorError } from './errors.js';
 import type { Message } from './messages/message.js';
 
 const MESSAGE_TYPES = new Set([
@@ -61,9 +61,10 @@ export function decodeMessage(
   return parsed as Message;
 }
 
-function malformed(line: string, lineNumber: number, origin: string, why: string): TributaryError {
+/** A line that breaks the protocol: the failure of whoever wrote it, not of the reader. */
+function malformed(line: string, lineNumber: number, origin: string, why: string): ConnectorError {
   const excerpt = line.length > 120 ? `${line.slice(0, 120)}…` : line;
-  return new TributaryError('internal', `${origin}, line ${lineNumber}: ${why}: ${excerpt}`, {
+  return new ConnectorError(`${origin}, line ${lineNumber}: ${why}: ${excerpt}`, {
     line: lineNumber,
   });
 }

@@ -28,6 +28,12 @@ describe('wire codec', () => {
     );
   });
 
+  it("calls a malformed line the connector's failure, not an internal one", () => {
+    expect(() => decodeMessage('oops', 2, 'source stdout')).toThrow(
+      expect.objectContaining({ code: 'connector', context: { line: 2 } }),
+    );
+  });
+
   it('keeps extra fields other tools send', () => {
     const line =
       '{"type":"STATE","state":{"data":{"cursor":3},"sourceStats":{"recordCount":2},"x":1}}';
@@ -50,5 +56,32 @@ describe('errors as trace data', () => {
     expect(back.code).toBe('schema');
     expect(back.context.recordKey).toBe('id=3');
     expect(back.message).toBe(error.message);
+  });
+
+  it("reads a connector's system error without a code, or its own bug, as a connector failure", () => {
+    const cases = [
+      { message: 'upstream said no', failure_type: 'system_error' as const },
+      {
+        message: 'TypeError: x is undefined',
+        failure_type: 'system_error' as const,
+        code: 'internal',
+      },
+      { message: 'odd', failure_type: 'system_error' as const, code: 'made_up' },
+    ];
+    for (const trace of cases) {
+      const back = fromTraceError(trace);
+      expect([back.code, back.name, back.message]).toEqual([
+        'connector',
+        'ConnectorError',
+        trace.message,
+      ]);
+      expect(back.retryable).toBe(false);
+    }
+    expect(fromTraceError({ message: 'bad key', failure_type: 'config_error' }).code).toBe(
+      'config',
+    );
+    expect(fromTraceError({ message: 'later', failure_type: 'transient_error' }).code).toBe(
+      'transient',
+    );
   });
 });
