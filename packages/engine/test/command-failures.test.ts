@@ -87,6 +87,7 @@ it('fails on a malformed stdout line, naming its line number', async () => {
   const { events, go } = goAfter(2);
   const { result, cursor } = await run(scripted('malformed', { go_file: go }), events);
   expect(result.status).toBe('failed');
+  expect(result.error?.code).toBe('connector');
   expect(result.error?.message).toMatch(
     /^source command '.*scripted-source\.mjs read' stdout, line 13: not JSON: this is not a protocol message$/,
   );
@@ -100,6 +101,8 @@ it('fails with the last TRACE error of a source that exits non-zero, state kept'
   const { result, cursor } = await run(scripted('exit', { go_file: go }), events);
   expect(result.status).toBe('failed');
   expect(result.error?.message).toBe('upstream said no');
+  // A system error without a code is the connector's failure, not a bug of ours.
+  expect(result.error?.code).toBe('connector');
   expect(cursor).toBe(8);
   expect(ids()).toEqual(range(1, 8));
 });
@@ -109,6 +112,7 @@ it('keeps the last committed state when the source is killed with SIGKILL', asyn
   const { result, cursor } = await run(scripted('kill', { go_file: go }), events);
   expect(result.status).toBe('failed');
   expect(result.error?.message).toMatch(/^source command '.*read' was killed by SIGKILL$/);
+  expect(result.error?.code).toBe('connector');
   // The record after the first state (id 999) was never committed.
   expect(cursor).toBe(4);
   expect(ids()).toEqual(range(1, 4));
@@ -130,6 +134,7 @@ it('stops a Node command at its heap limit and says which limit', async () => {
     /^source command '.*read' exceeded its memory limit \(memory_mib: 32; Node heap limit reached\)$/,
   );
   expect(result.error?.context).toEqual({ limit: 'memory_mib', value: 32 });
+  expect(result.error?.code).toBe('connector');
 });
 
 it('stops any other executable at its resident memory limit', async () => {

@@ -82,6 +82,7 @@ it('counts the memory of the program a wrapper script starts, and stops both', a
     /^source command '.*wrap\.sh read' exceeded its memory limit \(memory_mib: 100; resident memory reached \d+ MiB\)$/,
   );
   expect(result.error?.context).toEqual({ limit: 'memory_mib', value: 100 });
+  expect(result.error?.code).toBe('connector');
   expect(seconds).toBeLessThan(12);
   const { shell, node } = pids();
   expect({ shell: alive(shell), node: alive(node) }).toEqual({ shell: false, node: false });

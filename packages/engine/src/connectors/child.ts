@@ -6,10 +6,11 @@ import * as path from 'node:path';
 import {
   ConfigError,
   type ConnectorContext,
+  ConnectorError,
   fromTraceError,
   type Logger,
   type Message,
-  TributaryError,
+  type TributaryError,
 } from '@tributary/core';
 import type { ConnectorLimits } from '../config/schema.js';
 import { isHeapExhaustion, KILL_GRACE_MS, limitedEnv, memoryError, watchLimits } from './limits.js';
@@ -224,10 +225,7 @@ export class ConnectorProcess {
     if (code === 0) return undefined;
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const tail = this.stderrTail.length > 0 ? `: ${this.stderrTail.join(' | ')}` : '';
-    return new TributaryError('internal', `${this.label} ${how}${tail}`, {
-      exitCode: code,
-      signal,
-    });
+    return new ConnectorError(`${this.label} ${how}${tail}`, { exitCode: code, signal });
   }
 
   /** Sends a signal to the child and every process it started, until `close()`. */

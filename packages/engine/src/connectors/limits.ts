@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { TributaryError } from '@tributary/core';
+import { ConnectorError, TributaryError } from '@tributary/core';
 import type { ConnectorLimits } from '../config/schema.js';
 import { treeResidentMib } from './process-group.js';
 
@@ -44,14 +44,10 @@ export function timeoutError(label: string, seconds: number): TributaryError {
 
 /** The error of a command that used more memory than its limit. */
 export function memoryError(label: string, mib: number, how: string): TributaryError {
-  return new TributaryError(
-    'internal',
-    `${label} exceeded its memory limit (memory_mib: ${mib}; ${how})`,
-    {
-      limit: 'memory_mib',
-      value: mib,
-    },
-  );
+  return new ConnectorError(`${label} exceeded its memory limit (memory_mib: ${mib}; ${how})`, {
+    limit: 'memory_mib',
+    value: mib,
+  });
 }
 
 /**
