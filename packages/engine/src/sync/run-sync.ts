@@ -41,7 +41,7 @@ export interface SyncResult {
   streams: StreamSummary[];
   elapsedMs: number;
   error?: { code: string; message: string; context: ErrorContext };
-  /** The original error, for hosts that print the stack of an internal bug. Not redacted. */
+  /** The original error, for hosts that print the stack of an internal bug; secrets masked. */
   cause?: unknown;
 }
 
@@ -383,7 +383,8 @@ class SyncRun {
       elapsedMs,
       error: { code, message, context },
     };
-    result.cause = error;
+    // Hosts print its stack for a bug: a secret of the config must not ride along.
+    result.cause = error instanceof Error ? redactor.error(error) : error;
     return result;
   }
 
