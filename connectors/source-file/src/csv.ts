@@ -40,7 +40,7 @@ export class CsvFile {
   ) {}
 
   static async open(ref: FileRef, options: CsvOptions): Promise<CsvFile> {
-    const file = new CsvFile(ref, textChunks(ref.path, options.encoding), options);
+    const file = new CsvFile(ref, textChunks(ref, options.encoding), options);
     await file.readHeader();
     return file;
   }

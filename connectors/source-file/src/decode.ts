@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
+import { ConfigError } from '@tributary/core';
+import type { FileRef } from './batch.js';
 
 /** The encodings a stream may declare. */
 export type Encoding = 'utf-8' | 'latin1' | 'windows-1252';
@@ -36,22 +38,45 @@ export function hex(byte: number): string {
  * 0, and invalid UTF-8 throws rather than turning into U+FFFD, which would corrupt data
  * silently. Reads in fixed-size chunks, never the whole file.
  */
-export async function* textChunks(file: string, encoding: Encoding): AsyncGenerator<string> {
-  const input = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+export async function* textChunks(ref: FileRef, encoding: Encoding): AsyncGenerator<string> {
+  const input = createReadStream(ref.path, { highWaterMark: CHUNK_BYTES });
   try {
-    if (encoding === 'latin1') {
-      for await (const chunk of input) yield (chunk as Buffer).toString('latin1');
+    if (encoding === 'utf-8') {
+      yield* utf8Chunks(input);
       return;
     }
-    if (encoding === 'windows-1252') {
-      const decoder = new TextDecoder('windows-1252');
-      for await (const chunk of input) yield decoder.decode(chunk as Buffer, { stream: true });
-      return;
+    const decoder = encoding === 'windows-1252' ? new TextDecoder('windows-1252') : undefined;
+    let first = true;
+    for await (const chunk of input) {
+      const bytes = chunk as Buffer;
+      if (first) {
+        first = false;
+        if (startsWithUtf8Bom(bytes)) throw mislabelledUtf8(ref, encoding);
+      }
+      yield decoder ? decoder.decode(bytes, { stream: true }) : bytes.toString('latin1');
     }
-    yield* utf8Chunks(input);
   } finally {
     input.destroy();
   }
+}
+
+function startsWithUtf8Bom(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/**
+ * A UTF-8 byte-order mark at byte 0 of a file declared latin1 or windows-1252: read as
+ * declared it would become `ï»¿` in the first column's name and every accented letter would
+ * turn into two wrong ones, so the file is refused rather than decoded wrongly.
+ */
+function mislabelledUtf8(ref: FileRef, encoding: Encoding): ConfigError {
+  return new ConfigError(
+    `stream '${ref.stream}', file '${ref.file}': starts with a UTF-8 byte-order mark (EF BB BF) ` +
+      `but the stream's encoding is ${encoding}; the file is almost surely UTF-8: ` +
+      `set encoding: utf-8`,
+    [],
+    { stream: ref.stream, file: ref.file, encoding },
+  );
 }
 
 async function* utf8Chunks(input: AsyncIterable<Buffer>): AsyncGenerator<string> {
@@ -63,7 +88,7 @@ async function* utf8Chunks(input: AsyncIterable<Buffer>): AsyncGenerator<string>
     let bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
     if (first) {
       first = false;
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+      if (startsWithUtf8Bom(bytes)) {
         bytes = bytes.subarray(3);
         offset = 3;
       }

@@ -138,7 +138,7 @@ async function* decoded(
   where: () => { pending: string; line: number },
 ): AsyncGenerator<string | undefined> {
   try {
-    yield* textChunks(ref.path, encoding);
+    yield* textChunks(ref, encoding);
   } catch (error) {
     if (!(error instanceof InvalidUtf8Error)) throw error;
     const { pending, line: start } = where();

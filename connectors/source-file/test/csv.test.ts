@@ -194,6 +194,31 @@ describe('BR-04 encodings', () => {
     const b = records((await sync(one(towns, { encoding: 'windows-1252' }))).messages);
     expect(b).toEqual(expected);
   });
+  it('refuses a UTF-8 BOM in a file declared latin1 or windows-1252, suggesting utf-8', async () => {
+    const path = tmp.write(
+      'bom-latin1.csv',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a,b\nRenée,1\n')]),
+    );
+    for (const encoding of ['latin1', 'windows-1252']) {
+      const error = await sync(one(path, { encoding })).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        name: 'ConfigError',
+        code: 'config',
+        context: { stream: 's', file: path, encoding },
+      });
+      expect((error as Error).message).toBe(
+        `stream 's', file '${path}': starts with a UTF-8 byte-order mark (EF BB BF) but the ` +
+          `stream's encoding is ${encoding}; the file is almost surely UTF-8: set encoding: utf-8`,
+      );
+    }
+    const jsonl = tmp.write(
+      'bom-latin1.jsonl',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}\n')]),
+    );
+    await expect(sync(one(jsonl, { encoding: 'latin1' }))).rejects.toThrow('set encoding: utf-8');
+    const utf8 = await sync(one(path));
+    expect(records(utf8.messages)).toEqual([{ a: 'Renée', b: 1 }]);
+  });
   it('windows-1252 maps 0x80 to the euro sign', async () => {
     const euro = tmp.write(
       'euro.csv',
