@@ -41,7 +41,7 @@ export async function openFile(
     header: stream.header,
   });
   if (!csv.header) {
-    logger.warn('file has no header: read as 0 records', { stream: stream.name, file });
+    logger.warn(`file '${file}' has no header: read as 0 records`, { stream: stream.name, file });
     await csv.close();
     return undefined;
   }
