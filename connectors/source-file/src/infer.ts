@@ -14,11 +14,19 @@ export async function inferFieldTypes(
   files: readonly string[],
   logger: Logger,
 ): Promise<Map<string, LogicalType>> {
+  // The read opens the same files and warns about them (a file without a header): once a
+  // run, not again for each time the files are sampled.
+  const sampling: Logger = {
+    debug: (message, meta) => logger.debug(message, meta),
+    info: (message, meta) => logger.info(message, meta),
+    warn: (message, meta) => logger.debug(message, meta),
+    error: (message, meta) => logger.error(message, meta),
+  };
   const seen = new Map<string, LogicalType | undefined>();
   const nulls = new Set(stream.null_values ?? []);
   let remaining = stream.sample_rows;
   for (const file of files) {
-    const opened = await openFile(stream, file, logger);
+    const opened = await openFile(stream, file, sampling);
     if (!opened) continue;
     if (opened.kind === 'csv')
       for (const name of opened.columns) if (!seen.has(name)) seen.set(name, undefined);

@@ -44,7 +44,8 @@ export class TextReporter implements Reporter {
     this.on('log', (e) => {
       if (!shows(e.level, this.verbose)) return;
       if (e.level === 'warn' && e.message.startsWith('skipped a record')) return;
-      this.say(`  ${e.level} [${e.component}] ${e.message}`);
+      const meta = formatMeta(e.meta);
+      this.say(`  ${e.level} [${e.component}] ${e.message}${meta ? ` ${meta}` : ''}`);
     });
     this.on('sync:failed', (e) => {
       this.say(`sync ${e.sync} ${e.status}: ${e.message}`);
@@ -93,4 +94,24 @@ export class TextReporter implements Reporter {
     this.clear();
     for (const off of this.off) off();
   }
+}
+
+/**
+ * A log event's metadata as `key=value` pairs, in their order: where a warning points (stream,
+ * field, file, line, types) stays on its line. Strings with spaces, quotes or `=` are quoted.
+ */
+export function formatMeta(meta: Record<string, unknown> | undefined): string {
+  if (!meta) return '';
+  const pairs: string[] = [];
+  for (const [key, value] of Object.entries(meta)) {
+    if (value === undefined) continue;
+    pairs.push(`${key}=${formatValue(value)}`);
+  }
+  return pairs.join(' ');
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return /^[^\s"'=]+$/.test(value) ? value : JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
 }
