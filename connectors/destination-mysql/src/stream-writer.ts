@@ -285,7 +285,7 @@ export class StreamWriter {
    * Applies the held records inside the caller's open transaction. When the batch fails
    * because of a row, it is retried row by row under savepoints to find the culprits:
    * `fail` throws BadRecordError naming stream, column and record key; skip and reject
-   * leave the row out and keep the rest.
+   * leave the row out and keep the rest, and `batch` is left holding the rows that went in.
    *
    * `behind`, when given, is called once the batch's last statement is queued on the
    * connection (an append/overwrite LOAD DATA), so the caller can queue its own right
@@ -316,17 +316,31 @@ export class StreamWriter {
       this.mode === 'append_dedup'
         ? dedupe(batch as Pending[], this.#storedCursorType())
         : this.#expand(batch);
+    const kept: Pending[] = [];
     for (const row of rows) {
       await this.conn.query('SAVEPOINT tributary_row');
       try {
         await this.#write([row], true);
+        kept.push(row);
       } catch (error) {
         if (!blamesRow(error)) throw error;
         await this.conn.query('ROLLBACK TO SAVEPOINT tributary_row');
         this.#refused(row, error);
       }
     }
+    // The batch keeps only what went in: applied again (see restore), it refuses nothing twice.
+    batch.length = 0;
+    for (const row of kept) batch.push(row);
     return false; // the rollback undid what the caller queued behind the batch
+  }
+
+  /**
+   * Puts an applied batch back in front of the held records, for a rollback that took it out
+   * of the table again (write.ts rolls back before DDL); it is applied with the next batch.
+   */
+  restore(batch: Taken): void {
+    this.#pending = [...batch, ...this.#pending];
+    for (const item of batch) this.#count += item instanceof RowBatch ? item.rows : 1;
   }
 
   /** The logical type the cursor column holds now (a widening may have changed it). */

@@ -28,7 +28,8 @@ const BATCH_BYTES = 8 * 1024 * 1024;
  * The write loop. Records are checked (DDL first, since MySQL commits on DDL) and held; at
  * each STATE every held record is applied and the state written in one transaction, then
  * the state is yielded. A batch that fills up before its STATE is applied into the open
- * transaction, so memory stays flat and nothing uncovered is committed. Loads and commits
+ * transaction (and kept until its STATE: a schema change before then rolls it back, and
+ * applies it again after the DDL, so nothing uncovered is committed). Loads and commits
  * run in order on the connection while the next records are checked (LANE_DEPTH).
  * Overwrite streams keep their states until their fresh table is swapped in at the end.
  */
@@ -105,19 +106,29 @@ export async function* writeMessages(
       held = [];
     };
 
+    // Batches applied in the open transaction after its last STATE, in order: what a
+    // schema change has to take out and apply again (see beforeDdl).
+    let uncovered: Array<[StreamWriter, Taken]> = [];
+
     const begin = async () => {
       if (!open) await conn.query('START TRANSACTION');
       open = true;
     };
+    // DDL commits the open transaction in MySQL. What its STATEs cover is committed first;
+    // batches applied after the last of them are rolled back and handed back to their
+    // writers, to be applied again after the DDL, so no record lands before its STATE.
     const beforeDdl = async () => {
       await settle();
       if (!open) return;
-      // DDL commits the open transaction in MySQL: the records applied so far land early.
-      ctx.logger.warn('a schema change commits records applied before their STATE', {
-        component: 'destination-mysql',
-      });
+      const taken = uncovered;
+      uncovered = [];
+      if (taken.length > 0 && goodSavepoint) {
+        await conn.query(`ROLLBACK TO SAVEPOINT ${goodSavepoint}`);
+      }
+      await conn.query(taken.length > 0 && !goodSavepoint ? 'ROLLBACK' : 'COMMIT');
       open = false;
       committed();
+      for (const [writer, batch] of taken.reverse()) writer.restore(batch);
     };
     const applyAll = async () => {
       await settle();
@@ -185,6 +196,7 @@ export async function* writeMessages(
             const target = writer;
             await enqueue(async () => {
               await begin();
+              uncovered.push([target, batch]);
               await target.apply(batch);
             });
           }
@@ -232,6 +244,7 @@ export async function* writeMessages(
             if (stands && marked) await marked;
             else await mark();
             if (holdBack) deferred.push([stateKey, message.state]);
+            uncovered = []; // this state's savepoint or commit covers them
             if (commitNow) {
               await conn.query('COMMIT');
               open = false;

@@ -1,7 +1,17 @@
-import { SchemaError } from '@tributary/core';
+import { type Message, SchemaError } from '@tributary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { destination } from '../src/index.js';
 import { createTestDatabase, serverUp, type TestDatabase } from './helpers/db.js';
-import { catalogOf, records, runWrite, stateOf, stream, traces } from './helpers/run.js';
+import {
+  catalogOf,
+  context,
+  memoryLogger,
+  records,
+  runWrite,
+  stateOf,
+  stream,
+  traces,
+} from './helpers/run.js';
 
 const tickets = (policy: 'evolve' | 'freeze') =>
   catalogOf(
@@ -157,6 +167,103 @@ describe.skipIf(!serverUp)('schema evolution (MySQL)', () => {
         to_type: 'string',
       },
     ]);
+  });
+
+  // MySQL commits the open transaction on DDL: records loaded before their STATE must not
+  // ride along. Records 1 and 2 are loaded (batch_size 1) when record 3 brings a new field.
+  const members = (mode: 'append' | 'append_dedup', onBad: 'fail' | 'reject' = 'fail') =>
+    catalogOf(
+      stream(
+        'members',
+        { id: { type: 'integer' }, name: { type: 'string' } },
+        { destination_sync_mode: mode, primary_key: [['id']], on_bad_record: onBad },
+      ),
+    );
+  const joined = (): Message[] =>
+    records('members', [
+      { id: 1, name: 'a' },
+      { id: 2, name: 'b' },
+      { id: 3, name: 'c', tier: 'gold' },
+    ]);
+  const committed = async (prefix: string, mode: 'append' | 'append_dedup') => ({
+    rows: await db.rows(`SELECT id, name, tier FROM ${prefix}members ORDER BY id`),
+    states: (
+      await destination.committedState!(
+        { ...db.config, table_prefix: prefix },
+        members(mode),
+        context(),
+      )
+    ).map((s) => s.stream?.stream_state),
+  });
+
+  it('a new field after loaded records commits none of them before their STATE', async () => {
+    const config = { ...db.config, table_prefix: 'ddl_', batch_size: 1 };
+    const logger = memoryLogger();
+    const failed = await runWrite(config, members('append'), joined(), {
+      failAfter: new Error('source broke'),
+      ctx: context(logger),
+    });
+    expect((failed.error as Error).message).toContain('source broke');
+    expect(await committed('ddl_', 'append')).toEqual({ rows: [], states: [] });
+    expect(logger.warnings).toEqual([]);
+
+    const rerun = await runWrite(config, members('append'), [
+      ...joined(),
+      stateOf('members', { cursor: 3 }, 1),
+    ]);
+    expect(rerun.error).toBeUndefined();
+    expect(await committed('ddl_', 'append')).toEqual({
+      rows: [
+        { id: '1', name: 'a', tier: null },
+        { id: '2', name: 'b', tier: null },
+        { id: '3', name: 'c', tier: 'gold' },
+      ],
+      states: [{ cursor: 3 }],
+    });
+  });
+
+  it('a new field after a STATE held for the next commit: that STATE and its records stay', async () => {
+    const config = {
+      ...db.config,
+      table_prefix: 'held_',
+      batch_size: 1,
+      commit_interval_ms: 60_000,
+    };
+    const [first, ...rest] = joined();
+    const run = await runWrite(
+      config,
+      members('append_dedup'),
+      [first!, stateOf('members', { cursor: 1 }, 1), ...rest],
+      { failAfter: new Error('source broke') },
+    );
+    expect((run.error as Error).message).toContain('source broke');
+    expect(await committed('held_', 'append_dedup')).toEqual({
+      rows: [{ id: '1', name: 'a', tier: null }],
+      states: [{ cursor: 1 }],
+    });
+    expect(run.out.filter((m) => m.type === 'STATE')).toHaveLength(1);
+  });
+
+  it('records loaded again after a schema change are not rejected twice', async () => {
+    const config = { ...db.config, table_prefix: 'rej_', batch_size: 1 };
+    await runWrite(config, members('append', 'reject'), []);
+    await db.conn.query(
+      `CREATE TRIGGER rej_refuse BEFORE INSERT ON rej_members FOR EACH ROW
+        IF NEW.id = 2 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'id 2 refused'; END IF`,
+    );
+    const run = await runWrite(config, members('append', 'reject'), [
+      ...joined(),
+      stateOf('members', { cursor: 3 }, 1),
+    ]);
+    expect(run.error).toBeUndefined();
+    expect(traces(run.out, 'REJECT').map((t) => t.reject?.record_key)).toEqual(['id=2']);
+    expect(await committed('rej_', 'append')).toEqual({
+      rows: [
+        { id: '1', name: 'a', tier: null },
+        { id: '3', name: 'c', tier: 'gold' },
+      ],
+      states: [{ cursor: 3 }],
+    });
   });
 
   it('widens a 3-byte charset column for an emoji under evolve; freeze names the reason', async () => {
