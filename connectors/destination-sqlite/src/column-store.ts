@@ -46,3 +46,8 @@ export function moveColumns(db: Db, from: string, to: string): void {
   db.prepare(`DELETE FROM ${TABLE} WHERE table_name = ?`).run(to);
   db.prepare(`UPDATE ${TABLE} SET table_name = ? WHERE table_name = ?`).run(to, from);
 }
+
+/** Forgets a table's map (a staging table dropped after a failed run). */
+export function dropColumns(db: Db, table: string): void {
+  db.prepare(`DELETE FROM ${TABLE} WHERE table_name = ?`).run(table);
+}

@@ -21,7 +21,7 @@ import {
   widen,
 } from '@tributary/core';
 import { badRecordError, destinationFailure, isRecordFault, rejectTrace } from './bad-records.js';
-import { moveColumns } from './column-store.js';
+import { dropColumns, moveColumns } from './column-store.js';
 import type { Db } from './database.js';
 import { ensureKeyIndex } from './key-index.js';
 import { frozenSchemaError, newColumnType, schemaChangeTrace } from './schema-changes.js';
@@ -127,6 +127,16 @@ export class StreamWriter {
     const params =
       rows === this.#perStatement ? this.#chunk : this.#chunk.slice(0, rows * this.#width);
     this.#write(params, rows);
+  }
+
+  /**
+   * After a failed run: an overwrite's staging table and its column map go, so no half-loaded
+   * copy lingers in the file until the next run. The old table was never touched.
+   */
+  discard(): void {
+    if (this.mode !== 'overwrite') return;
+    this.#ctx.db.exec(`DROP TABLE IF EXISTS ${quoteId(this.schema.table)}`);
+    dropColumns(this.#ctx.db, this.schema.table);
   }
 
   /** At the normal end of the input: an overwrite swaps its new table in, in the open transaction. */

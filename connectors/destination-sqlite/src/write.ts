@@ -34,8 +34,10 @@ export async function* writeMessages(
   const db = openDatabase(config);
   const traces: Message[] = [];
   const held: StateMessage[] = [];
+  let writers: Map<string, StreamWriter> | undefined;
+  let committed = false;
   try {
-    const writers = openWriters(db, config, catalog, traces);
+    writers = openWriters(db, config, catalog, traces);
     const overwrite = new Set(
       [...writers].filter(([, w]) => w.mode === 'overwrite').map(([key]) => key),
     );
@@ -71,6 +73,7 @@ export async function* writeMessages(
     for (const writer of writers.values()) writer.finish();
     for (const state of held) saveState(db, state);
     db.exec('COMMIT');
+    committed = true;
     yield* traces.splice(0);
     for (const state of held) yield { type: 'STATE', state };
     ctx.logger.debug('sqlite destination: input ended, everything committed', {
@@ -78,7 +81,27 @@ export async function* writeMessages(
     });
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK');
+    if (!committed && writers) discardStaging(db, writers, ctx);
     db.close();
+  }
+}
+
+/**
+ * Drops the staging tables of a run that did not end well. A failure here must not hide the
+ * run's own error: it is logged, and the next run drops what is left.
+ */
+function discardStaging(db: Db, writers: Map<string, StreamWriter>, ctx: ConnectorContext): void {
+  const overwrites = [...writers.values()].filter((w) => w.mode === 'overwrite');
+  if (overwrites.length === 0) return;
+  try {
+    db.transaction(() => {
+      for (const writer of overwrites) writer.discard();
+    })();
+  } catch (error) {
+    ctx.logger.warn('sqlite destination: could not drop the staging tables of a failed run', {
+      tables: overwrites.map((w) => w.schema.table),
+      error: (error as Error).message,
+    });
   }
 }
 

@@ -8,6 +8,7 @@ import {
   columnTypes,
   ctx,
   DEC,
+  feed,
   INT,
   query,
   rec,
@@ -150,6 +151,42 @@ describe('overwrite', () => {
     expect(
       query(db.path, "SELECT name FROM sqlite_master WHERE name LIKE '_tributary_tmp%'"),
     ).toEqual([]);
+  });
+
+  test('a failed or stopped run drops its staging table; the old table stays', async () => {
+    const staging = () =>
+      query(
+        db.path,
+        "SELECT name FROM sqlite_master WHERE name LIKE '\\_tributary\\_tmp\\_%' ESCAPE '\\'",
+      );
+    const stagingMap = () =>
+      query(
+        db.path,
+        "SELECT field FROM _tributary_columns WHERE table_name = '_tributary_tmp_snap'",
+      );
+    await write({ path: db.path }, cat, [rec('snap', { id: 1 }), rec('snap', { id: 2 })]);
+
+    // The STATE commits the staged row 3 (held back), then the input fails.
+    const failed = write(
+      { path: db.path },
+      cat,
+      [rec('snap', { id: 3 }), st('snap', 3, 1), rec('snap', { id: 4 })],
+      new Error('source broke'),
+    );
+    await expect(failed).rejects.toThrow('source broke');
+    expect(staging()).toEqual([]);
+    expect(stagingMap()).toEqual([]);
+    expect(snapIds()).toEqual([1, 2]);
+    expect(
+      query(db.path, "SELECT field FROM _tributary_columns WHERE table_name = 'snap'"),
+    ).toEqual([{ field: 'id' }]);
+
+    // A consumer that stops after the first message it gets (a cancelled run).
+    const two = catalog(cat.streams[0]!, stream('log', { id: INT }));
+    const input = [rec('snap', { id: 5 }), rec('log', { id: 1 }), st('log', 1, 2)];
+    for await (const _ of destination.write({ path: db.path }, two, feed(input), ctx)) break;
+    expect(staging()).toEqual([]);
+    expect(snapIds()).toEqual([1, 2]);
   });
 
   test('an empty overwrite run empties the table', async () => {
