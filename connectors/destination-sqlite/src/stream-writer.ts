@@ -8,6 +8,7 @@ import {
   type FieldType,
   fieldsOf,
   formatInstantUtc,
+  type Logger,
   type LogicalType,
   type Message,
   normalizeTimestampUtc,
@@ -43,6 +44,7 @@ export interface WriterContext {
   rowsPerStatement: number;
   /** Where TRACE messages wait until the transaction holding their change commits. */
   traces: Message[];
+  logger: Logger;
 }
 
 /**
@@ -74,6 +76,7 @@ export class StreamWriter {
   #lastEmittedAt = Number.NaN;
   #lastExtractedAt = '';
   #keyIndexReady = false;
+  #keylessDeletionTold = false;
 
   constructor(ctx: WriterContext, stream: ConfiguredStream) {
     this.#ctx = ctx;
@@ -232,6 +235,10 @@ export class StreamWriter {
    * cursor is greater than the marker's keep their data: an older marker is ignored.
    */
   #applyDeletion(record: RecordMessage): void {
+    if (this.#primaryKey.length === 0) {
+      this.#tellKeylessDeletion();
+      return;
+    }
     this.#begin(); // for append_dedup, a missing key column is added here
     if (!this.#statements.hasKeyColumns()) return; // no key, or no row could hold one yet
     this.flush();
@@ -254,6 +261,20 @@ export class StreamWriter {
       params.extracted_at = extractedAt;
     }
     this.#guarded(() => this.#statements.deletion(this.#deletePolicy).run(params), [record]);
+  }
+
+  /**
+   * Without a primary key no row can be matched to a deletion marker, so the marker changes
+   * nothing; the user hears it once a run rather than believing the rows were deleted.
+   */
+  #tellKeylessDeletion(): void {
+    if (this.#keylessDeletionTold) return;
+    this.#keylessDeletionTold = true;
+    this.#ctx.logger.warn(
+      `stream '${this.descriptor.name}': deletion markers (_deleted: true) ignored, the ` +
+        'stream has no primary key to find their rows by; set its primary_key to apply them',
+      { stream: this.descriptor.name, table: this.table, delete_policy: this.#deletePolicy },
+    );
   }
 
   #write(params: SqlValue[], rows: number): void {

@@ -37,7 +37,7 @@ export async function* writeMessages(
   let writers: Map<string, StreamWriter> | undefined;
   let committed = false;
   try {
-    writers = openWriters(db, config, catalog, traces);
+    writers = openWriters(db, config, catalog, traces, ctx);
     const overwrite = new Set(
       [...writers].filter(([, w]) => w.mode === 'overwrite').map(([key]) => key),
     );
@@ -115,6 +115,7 @@ function openWriters(
   config: SqliteConfig,
   catalog: ConfiguredCatalog,
   traces: Message[],
+  ctx: ConnectorContext,
 ): Map<string, StreamWriter> {
   const context = {
     db,
@@ -122,6 +123,7 @@ function openWriters(
     identifierCollision: config.identifier_collision,
     rowsPerStatement: config.rows_per_statement,
     traces,
+    logger: ctx.logger,
   };
   const writers = new Map<string, StreamWriter>();
   db.transaction(() => {

@@ -1,8 +1,11 @@
-import type { Message } from '@tributary/core';
+import { type Message, silentLogger } from '@tributary/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { destination } from '../src/index.js';
 import {
   catalog,
+  ctx,
   DEC,
+  feed,
   INT,
   query,
   rec,
@@ -203,6 +206,34 @@ describe('deletions in append mode', () => {
       rec('ev', { id: 1, _deleted: true }),
     ]);
     expect(query(db.path, 'SELECT id, v FROM ev')).toEqual([{ id: 2, v: 'c' }]);
+  });
+
+  test('without a primary key, markers change nothing and the user is told once', async () => {
+    const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
+    const logger = {
+      ...silentLogger,
+      warn: (m: string, meta?: Record<string, unknown>) => {
+        warnings.push([m, meta]);
+      },
+    };
+    const keyless = catalog(stream('ev', { id: INT, v: STR }, { delete_policy: 'hard' }));
+    const input = [
+      rec('ev', { id: 1, v: 'a' }),
+      rec('ev', { id: 1, _deleted: true }),
+      rec('ev', { id: 2, _deleted: true }),
+    ];
+    const run = destination.write({ path: db.path }, keyless, feed(input), { ...ctx, logger });
+    const out: Message[] = [];
+    for await (const m of run) out.push(m);
+    expect(out).toEqual([]);
+    expect(query(db.path, 'SELECT id, v FROM ev')).toEqual([{ id: 1, v: 'a' }]);
+    expect(warnings).toEqual([
+      [
+        "stream 'ev': deletion markers (_deleted: true) ignored, the stream has no primary " +
+          'key to find their rows by; set its primary_key to apply them',
+        { stream: 'ev', table: 'ev', delete_policy: 'hard' },
+      ],
+    ]);
   });
 
   test('soft stamps the rows with the marker emitted_at when there is no cursor', async () => {
