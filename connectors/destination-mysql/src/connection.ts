@@ -6,6 +6,7 @@ import {
   TributaryError,
 } from '@tributary/core';
 import mysql, { type Connection } from 'mysql2/promise';
+import { exactCollation } from './collation.js';
 import { MysqlConfig } from './config.js';
 
 /** A database session set up the way every statement of this destination expects. */
@@ -14,7 +15,7 @@ export interface Session {
   /** Whether LOAD DATA LOCAL INFILE may be tried (the server may still refuse it). */
   localInfile: boolean;
   maxPacketBytes: number;
-  /** The utf8mb4 collation every text column gets (see EXACT_COLLATIONS). */
+  /** The utf8mb4 collation every text column gets (see collation.ts). */
   collation: string;
   /** Names host, user and database for errors; never the password. */
   where: string;
@@ -29,14 +30,6 @@ const SESSION_SETUP = [
   "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'",
   "SET SESSION time_zone = '+00:00'",
 ];
-
-/**
- * Binary utf8mb4 collations without PAD SPACE, the first the server has (MariaDB's, then
- * MySQL 8's). utf8mb4_bin pads on MariaDB: keys 'a' and 'a ' would be one row and 'x' to
- * 'x ' no change. Only a server with neither (MySQL 5.7) is left with utf8mb4_bin.
- */
-const EXACT_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin'];
-const PADDED_COLLATION = 'utf8mb4_bin';
 
 const AUTH_CODES = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR']);
 
@@ -68,12 +61,7 @@ export async function openSession(config: MysqlConfig): Promise<Session> {
     for (const sql of SESSION_SETUP) await conn.query(sql);
     const [rows] = await conn.query('SELECT @@local_infile AS li, @@max_allowed_packet AS mp');
     const row = (rows as Array<{ li: number | string; mp: number | string }>)[0];
-    const [known] = await conn.query(
-      'SELECT COLLATION_NAME AS name FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN (?)',
-      [EXACT_COLLATIONS],
-    );
-    const names = (known as Array<{ name: string }>).map((r) => r.name);
-    const collation = EXACT_COLLATIONS.find((c) => names.includes(c)) ?? PADDED_COLLATION;
+    const collation = await exactCollation(conn);
     await conn.query(`SET NAMES utf8mb4 COLLATE ${collation}`);
     return {
       conn,

@@ -13,6 +13,7 @@ import {
   widen,
 } from '@tributary/core';
 import type { Connection } from 'mysql2/promise';
+import { switchCollationSql } from './collation.js';
 import { encodeValue, utcDatetimeText } from './encode.js';
 import { type FastEncoder, fastEncoder } from './fast-encode.js';
 import { type MappedColumn, readColumnMap, writeColumnMap } from './meta-tables.js';
@@ -137,43 +138,16 @@ export class TableSchema {
     // Kept in the map, so the next run's catalog (another order, one more field) cannot move
     // a field to another column.
     await this.#recordMap(adopted);
-    await this.#exactCollation();
-  }
 
-  /**
-   * Text columns made by older versions are utf8mb4_bin, which pads with spaces on MariaDB:
-   * keys 'a' and 'a ' are one row, 'x' to 'x ' is no change. They get the exact collation
-   * by one idempotent ALTER before any data. JSON columns keep theirs: MariaDB's JSON is
-   * utf8mb4_bin text whose check a MODIFY would drop, and JSON text never ends in a space.
-   */
-  async #exactCollation(): Promise<void> {
-    const o = this.options;
-    if (o.collation === PADDED_COLLATION) return;
-    const [rows] = await this.conn.query(
-      `SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable
-        FROM information_schema.COLUMNS
-        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLLATION_NAME = ?`,
-      [o.table, PADDED_COLLATION],
-    );
-    const padded = new Map(
-      (rows as Array<{ name: string; type: string; nullable: string }>).map((r) => [
-        r.name.toLowerCase(),
-        r,
-      ]),
-    );
-    const modify: string[] = [];
-    for (const col of this.columns) {
-      const declared = o.fields.get(col.field)?.type;
-      if (isJson(col.type) || (declared !== undefined && isJson(declared))) continue;
-      const r = padded.get(col.column.toLowerCase());
-      if (!r) continue;
-      const nullability = r.nullable === 'YES' ? 'NULL' : 'NOT NULL';
-      modify.push(
-        `MODIFY COLUMN ${quoteId(r.name)} ${r.type} CHARACTER SET utf8mb4 ` +
-          `COLLATE ${o.collation} ${nullability}`,
-      );
-    }
-    if (modify.length > 0) await this.#ddl(`ALTER TABLE ${quoteId(o.table)} ${modify.join(', ')}`);
+    // Older versions made text columns utf8mb4_bin, which pads with spaces: switched once,
+    // before any data.
+    const typed = this.columns.map((c) => ({
+      column: c.column,
+      type: c.type,
+      declared: o.fields.get(c.field)?.type,
+    }));
+    const alter = await switchCollationSql(this.conn, o.table, typed, o.collation);
+    if (alter) await this.#ddl(alter);
   }
 
   async #readInfo(): Promise<Map<string, ColumnInfo>> {
@@ -423,13 +397,6 @@ export class TableSchema {
   columnOf(field: string): Column | undefined {
     return this.#byField.get(field);
   }
-}
-
-/** The collation older versions gave text columns: it pads with spaces (see #exactCollation). */
-const PADDED_COLLATION = 'utf8mb4_bin';
-
-function isJson(type: LogicalType): boolean {
-  return type === 'object' || type === 'array' || type === 'json';
 }
 
 function setTimestampFlag(col: Column): void {
