@@ -5,13 +5,23 @@ import pg from 'pg';
 
 // PostgreSQL for the end-to-end tests: which trust user answers, fresh databases, pagila.
 
-export const PG_HOST = '127.0.0.1';
-export const PG_PORT = 5432;
+// PGHOST, PGPORT, PGUSER and PGPASSWORD override the defaults, as the root README says.
+export const PG_HOST = process.env.PGHOST || '127.0.0.1';
+export const PG_PORT = Number(process.env.PGPORT || 5432);
+/** Unset for trust auth; psql and the connectors' driver read PGPASSWORD themselves too. */
+const PG_PASSWORD = process.env.PGPASSWORD || undefined;
 
-/** The first trust user the local server accepts, or undefined when none does. */
+/** Connection settings for `user` on `database`, with the password when one is set. */
+function login(user: string, database: string): pg.ClientConfig {
+  const password = PG_PASSWORD === undefined ? {} : { password: PG_PASSWORD };
+  return { host: PG_HOST, port: PG_PORT, user, database, ...password };
+}
+
+/** PGUSER when set, else the first trust user the server accepts; undefined when none does. */
 async function probeUser(): Promise<string | undefined> {
-  for (const user of ['postgres', 'root']) {
-    const client = new pg.Client({ host: PG_HOST, port: PG_PORT, user, database: 'postgres' });
+  const users = process.env.PGUSER ? [process.env.PGUSER] : ['postgres', 'root'];
+  for (const user of users) {
+    const client = new pg.Client(login(user, 'postgres'));
     client.on('error', () => {});
     try {
       await client.connect();
@@ -42,7 +52,7 @@ export async function pgQuery<T = Record<string, unknown>>(
   database: string,
   text: string,
 ): Promise<T[]> {
-  const client = new pg.Client({ host: PG_HOST, port: PG_PORT, user, database });
+  const client = new pg.Client(login(user, database));
   await client.connect();
   try {
     await client.query("SET TimeZone TO 'UTC'");

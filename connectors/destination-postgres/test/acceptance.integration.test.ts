@@ -3,7 +3,7 @@ import { commandDestination, describeDestinationAcceptance } from '@tributary/te
 import pg from 'pg';
 import { afterAll, describe } from 'vitest';
 import { destination } from '../src/index.js';
-import { createTestDatabase, serverUser, type TestDatabase } from './helpers/pg.js';
+import { createTestDatabase, HOST, PORT, serverUser, type TestDatabase } from './helpers/pg.js';
 
 // The acceptance suite of @tributary/testing against this connector, in process and through
 // its built bin (run `pnpm --filter @tributary/destination-postgres build` first). Each block
@@ -49,11 +49,16 @@ const common = {
   failingConfigs: [
     {
       name: 'a missing database',
-      config: { host: '127.0.0.1', user: serverUser ?? 'postgres', database: 'tributary_no_db' },
+      config: {
+        host: HOST,
+        port: PORT,
+        user: serverUser ?? 'postgres',
+        database: 'tributary_no_db',
+      },
     },
     {
       name: 'a port nobody listens on',
-      config: { host: '127.0.0.1', port: 1, user: serverUser ?? 'postgres', database: 'x' },
+      config: { host: HOST, port: 1, user: serverUser ?? 'postgres', database: 'x' },
     },
   ],
   readTable,

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { destination } from '../src/index.js';
-import { serverUser } from './helpers/pg.js';
+import { HOST, PORT, serverConfig, serverUser } from './helpers/pg.js';
 import { context } from './helpers/run.js';
 
 const PASSWORD = 'hunter2-very-secret';
 
 describe.skipIf(!serverUser)('destination-postgres: check()', () => {
   it('succeeds against the local server', async () => {
-    const status = await destination.check(
-      { host: '127.0.0.1', port: 5432, database: 'postgres', user: serverUser },
-      context(),
-    );
+    const status = await destination.check(serverConfig('postgres'), context());
     expect(status.status).toBe('SUCCEEDED');
   });
 
@@ -31,8 +28,8 @@ describe.skipIf(!serverUser)('destination-postgres: check()', () => {
 
   it('a user the server does not know fails naming it, never the password', async () => {
     const config = {
-      host: '127.0.0.1',
-      port: 5432,
+      host: HOST,
+      port: PORT,
       database: 'postgres',
       user: 'no_such_user_x',
       password: PASSWORD,

@@ -6,6 +6,7 @@ import {
   createDatabase,
   dropDatabase,
   HOST,
+  PORT,
   serverOrSkip,
   source,
   sql,
@@ -72,7 +73,12 @@ const common = {
   failingConfigs: [
     {
       name: 'a missing database',
-      config: { host: HOST, user: user ?? 'postgres', database: 'tributary_no_such_db' },
+      config: {
+        host: HOST,
+        port: PORT,
+        user: user ?? 'postgres',
+        database: 'tributary_no_such_db',
+      },
     },
     {
       name: 'a port nobody listens on',

@@ -12,13 +12,31 @@ import type {
 import pg from 'pg';
 import { source } from '../src/index.js';
 
-export const HOST = '127.0.0.1';
-export const PORT = 5432;
+/** Where the tests find the server: libpq's variables override the defaults (root README). */
+export function serverFromEnv(env: NodeJS.ProcessEnv) {
+  return {
+    host: env.PGHOST || '127.0.0.1',
+    port: Number(env.PGPORT || 5432),
+    /** PGUSER alone when set, else the machine's usual trust users in turn. */
+    users: env.PGUSER ? [env.PGUSER] : ['postgres', 'root'],
+    password: env.PGPASSWORD || undefined,
+  };
+}
 
-/** The first of the machine's trust users that can log in, or undefined when none can. */
+const SERVER = serverFromEnv(process.env);
+export const HOST = SERVER.host;
+export const PORT = SERVER.port;
+
+/** Connection settings for `user` on `database`, with the password when one is set. */
+function login(user: string, database: string) {
+  const password = SERVER.password === undefined ? {} : { password: SERVER.password };
+  return { host: HOST, port: PORT, user, database, ...password };
+}
+
+/** The first of the users that the server accepts, or undefined when none can log in. */
 export async function probeServer(): Promise<string | undefined> {
-  for (const user of ['postgres', 'root']) {
-    const client = new pg.Client({ host: HOST, port: PORT, user, database: 'postgres' });
+  for (const user of SERVER.users) {
+    const client = new pg.Client(login(user, 'postgres'));
     client.on('error', () => {});
     try {
       await client.connect();
@@ -45,7 +63,7 @@ export async function serverOrSkip(file: string): Promise<string | undefined> {
 
 /** Runs SQL on a database as the admin user. */
 export async function sql(user: string, database: string, text: string): Promise<void> {
-  const client = new pg.Client({ host: HOST, port: PORT, user, database });
+  const client = new pg.Client(login(user, database));
   await client.connect();
   try {
     await client.query(text);
@@ -67,7 +85,7 @@ export async function dropDatabase(user: string, name: string): Promise<void> {
 
 const PAGILA = fileURLToPath(new URL('./fixtures/pagila/', import.meta.url));
 
-/** Loads the pagila fixture with psql (its data is COPY … FROM stdin). */
+/** Loads the pagila fixture with psql (its data is COPY … FROM stdin; PGPASSWORD inherited). */
 export function loadPagila(user: string, database: string): void {
   for (const file of ['pagila-schema.sql', 'pagila-data.sql']) {
     execFileSync(
@@ -91,7 +109,7 @@ export function loadPagila(user: string, database: string): void {
 }
 
 export function configFor(user: string, database: string, extra: Record<string, unknown> = {}) {
-  return { host: HOST, port: PORT, user, database, ...extra };
+  return { ...login(user, database), ...extra };
 }
 
 /** A context whose logger keeps every call, so tests can read what the source reported. */

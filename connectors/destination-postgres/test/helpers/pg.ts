@@ -1,19 +1,38 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-const HOST = '127.0.0.1';
-const PORT = 5432;
+/** Where the tests find the server: libpq's variables override the defaults (root README). */
+export function serverFromEnv(env: NodeJS.ProcessEnv) {
+  return {
+    host: env.PGHOST || '127.0.0.1',
+    port: Number(env.PGPORT || 5432),
+    /** PGUSER alone when set, else the usual trust users in turn. */
+    users: env.PGUSER ? [env.PGUSER] : ['root', 'postgres'],
+    password: env.PGPASSWORD || undefined,
+  };
+}
 
-/** The first of the usual trust users that the local server accepts, or undefined. */
+const SERVER = serverFromEnv(process.env);
+export const HOST = SERVER.host;
+export const PORT = SERVER.port;
+const PASSWORD = SERVER.password;
+const USERS = SERVER.users;
+
+/** Connection settings for `user` on `database`, with the password when one is set. */
+function login(user: string, database: string) {
+  return {
+    host: HOST,
+    port: PORT,
+    database,
+    user,
+    ...(PASSWORD === undefined ? {} : { password: PASSWORD }),
+  };
+}
+
+/** The first of the users that the server accepts, or undefined. */
 async function probeUser(): Promise<string | undefined> {
-  for (const user of ['root', 'postgres']) {
-    const client = new pg.Client({
-      host: HOST,
-      port: PORT,
-      user,
-      database: 'postgres',
-      connectionTimeoutMillis: 3000,
-    });
+  for (const user of USERS) {
+    const client = new pg.Client({ ...login(user, 'postgres'), connectionTimeoutMillis: 3000 });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -33,22 +52,32 @@ if (!serverUser) {
   console.warn(`skipping PostgreSQL tests: no server at ${HOST}:${PORT}`);
 }
 
+/** The server's settings for a database, as a destination config takes them. */
+export function serverConfig(database: string): {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password?: string;
+} {
+  return login(serverUser!, database);
+}
+
 /** A database made for one test file, with a client on it and a drop at the end. */
 export interface TestDatabase {
   name: string;
-  config: { host: string; port: number; database: string; user: string };
+  config: ReturnType<typeof serverConfig>;
   client: pg.Client;
   drop(): Promise<void>;
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const user = serverUser!;
   const name = `tributary_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ host: HOST, port: PORT, user, database: 'postgres' });
+  const admin = new pg.Client(serverConfig('postgres'));
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const config = { host: HOST, port: PORT, database: name, user };
+  const config = serverConfig(name);
   const client = new pg.Client(config);
   await client.connect();
   await client.query("SET TimeZone TO 'UTC'");
@@ -58,7 +87,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     client,
     async drop() {
       await client.end();
-      const again = new pg.Client({ host: HOST, port: PORT, user, database: 'postgres' });
+      const again = new pg.Client(serverConfig('postgres'));
       await again.connect();
       await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await again.end();
