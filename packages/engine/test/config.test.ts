@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '@tributary/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig, prepareSync } from '../src/index.js';
+import { loadCheckedConfig, loadConfig, prepareSync } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 let dir: string;
@@ -101,5 +101,50 @@ syncs:
     const issues = (error as ConfigError).issues;
     expect(issues).toContain("syncs[0].source.config.streams[0]: missing required field 'path'");
     expect(issues).toContain('syncs[0].destination.config.path: expected string');
+  });
+});
+
+describe('loadCheckedConfig', () => {
+  it("lists the file's bad fields, with the allowed values, and each connector's at once", async () => {
+    const file = write(`
+syncs:
+  - name: demo
+    source: { package: '@tributary/source-file', config: { streams: [{ name: a, path: 5, sample_rows: x }] } }
+    destination: { package: '@tributary/destination-sqlite', config: { path: 3 } }
+    streams:
+      - { name: a, destination_sync_mode: upsert, sync_mode: sometimes, primary_key: 5 }
+      - { name: b, cursor_field: [], primary_key: [[5]], delete_policy: x }
+      - { name: c, schema_policy: loose, on_bad_record: drop }
+  - name: other
+    source: { package: '@tributary/no-such-connector', config: { any: 1 } }
+    destination: { package: '@tributary/destination-sqlite', config: { path: w.db, extra: 1 } }
+    streams: [{ name: a, selected_fields: [''] }]
+`);
+    const error = await loadCheckedConfig(file, { cwd: dir, env: {} }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      'syncs[0].streams[0].sync_mode: must be one of full_refresh, incremental',
+      'syncs[0].streams[0].destination_sync_mode: must be one of overwrite, append, append_dedup',
+      'syncs[0].streams[0].primary_key: expected string or array',
+      'syncs[0].streams[1].cursor_field: must not be empty',
+      'syncs[0].streams[1].primary_key[0][0]: expected string',
+      'syncs[0].streams[1].delete_policy: must be one of hard, soft',
+      'syncs[0].streams[2].schema_policy: must be one of evolve, freeze',
+      'syncs[0].streams[2].on_bad_record: must be one of fail, skip, reject',
+      'syncs[1].streams[0].selected_fields[0]: must not be empty',
+      'syncs[0].source.config.streams[0].path: expected string',
+      'syncs[0].source.config.streams[0].sample_rows: expected integer',
+      'syncs[0].destination.config.path: expected string',
+      "syncs[1].destination.config: unknown field 'extra'",
+    ]);
+  });
+
+  it('loads a good file as loadConfig does', async () => {
+    const file = write(GOOD);
+    const options = { cwd: dir, env: { DB_PATH: 'w.db' } };
+    expect(await loadCheckedConfig(file, options)).toEqual(loadConfig(file, options));
   });
 });

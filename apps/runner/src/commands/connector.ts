@@ -10,7 +10,7 @@ import {
 import {
   findSync,
   interpolateEnv,
-  loadConfig,
+  loadCheckedConfig,
   loadConnector,
   Redactor,
   SyncConnectors,
@@ -48,7 +48,7 @@ export async function connectorCommand(method: Method, argv: string[]): Promise<
   if (values.config !== undefined) throw new UsageError('--config goes with --package');
 
   const file = configFile(values.file, positionals[0]);
-  const config = loadConfig(file);
+  const config = await loadCheckedConfig(file, { resolveFrom: [import.meta.url] });
   rememberSecrets(config.secrets);
   const sync = findSync(config, values.sync);
   const connectors = await SyncConnectors.open(sync, {

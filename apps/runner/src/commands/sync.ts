@@ -2,7 +2,7 @@ import { CancelledError } from '@tributary/core';
 import {
   EngineEmitter,
   findSync,
-  loadConfig,
+  loadCheckedConfig,
   runSync,
   SqliteStateStore,
   type SyncResult,
@@ -27,7 +27,7 @@ export async function syncCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
   const file = configFile(values.file, positionals[0]);
-  const config = loadConfig(file);
+  const config = await loadCheckedConfig(file, { resolveFrom: [import.meta.url] });
   rememberSecrets(config.secrets);
   const syncs = values.sync === undefined ? config.syncs : [findSync(config, values.sync)];
   const streams = values.streams

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, parseConfig } from '@tributary/core';
+import { ConfigError, type Destination, type Source } from '@tributary/core';
+import { Value } from 'typebox/value';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { openConnector, type ResolveOptions } from '../connectors/load.js';
+import { checkConnectorConfig } from '../sync/prepare.js';
 import { interpolateEnv } from './interpolate.js';
-import { type SyncConfig, TributaryConfig } from './schema.js';
+import { schemaIssues } from './issues.js';
+import { ConnectorRef, type SyncConfig, TributaryConfig } from './schema.js';
 
 /** The default place of the engine's state store, relative to the cwd. */
 export const DEFAULT_STATE_PATH = '.tributary/state.db';
@@ -29,6 +33,37 @@ export interface LoadConfigOptions {
  * each bad field (`syncs[0].streams[1].sync_mode: ...`), so one run shows all of them.
  */
 export function loadConfig(file: string, options: LoadConfigOptions = {}): LoadedConfig {
+  const read = readConfig(file, options);
+  if (read.issues.length > 0)
+    throw new ConfigError(`${file}: invalid config`, read.issues, { file });
+  return read.loaded!;
+}
+
+/**
+ * `loadConfig`, and when tributary.yaml has bad fields, the config of every connector that
+ * can still be opened is checked against the connector's schema too, so one error lists the
+ * bad fields of both rather than the connectors' only once the file's own are fixed.
+ */
+export async function loadCheckedConfig(
+  file: string,
+  options: LoadConfigOptions & ResolveOptions = {},
+): Promise<LoadedConfig> {
+  const read = readConfig(file, options);
+  if (read.issues.length === 0) return read.loaded!;
+  const issues = [...read.issues, ...(await connectorConfigIssues(read.value, options))];
+  throw new ConfigError(`${file}: invalid config`, issues, { file });
+}
+
+interface ReadConfig {
+  /** The parsed file with env values filled in (missing ones empty), before validation. */
+  value: unknown;
+  issues: string[];
+  /** Set when there are no issues. */
+  loaded?: LoadedConfig;
+}
+
+/** Reads and checks the file; only an unreadable file or bad YAML throws. */
+function readConfig(file: string, options: LoadConfigOptions): ReadConfig {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const text = readConfigText(file, cwd);
@@ -42,16 +77,13 @@ export function loadConfig(file: string, options: LoadConfigOptions = {}): Loade
   }
 
   const filled = interpolateEnv(raw, env);
-  if (filled.missing.length > 0) {
-    const issues = filled.missing.map(
-      (m) => `${m.path}: environment variable ${m.name} is not set`,
-    );
-    throw new ConfigError(`${file}: invalid config`, issues, { file });
-  }
+  const issues = filled.missing.map((m) => `${m.path}: environment variable ${m.name} is not set`);
+  const value = Value.Default(TributaryConfig, Value.Clone(filled.value ?? {}));
+  issues.push(...schemaIssues(TributaryConfig, value));
+  if (issues.length > 0) return { value, issues };
 
-  const config = validate(file, filled.value);
+  const config = value as TributaryConfig;
   const names = new Set<string>();
-  const issues: string[] = [];
   config.syncs.forEach((sync, i) => {
     if (names.has(sync.name)) issues.push(`syncs[${i}].name: duplicate sync name '${sync.name}'`);
     names.add(sync.name);
@@ -65,14 +97,45 @@ export function loadConfig(file: string, options: LoadConfigOptions = {}): Loade
       }
     }
   });
-  if (issues.length > 0) throw new ConfigError(`${file}: invalid config`, issues, { file });
+  if (issues.length > 0) return { value, issues };
 
-  return {
+  const loaded: LoadedConfig = {
     file,
     statePath: path.resolve(cwd, config.state?.path ?? DEFAULT_STATE_PATH),
     syncs: config.syncs,
     secrets: filled.secrets,
   };
+  return { value, issues, loaded };
+}
+
+/**
+ * The issues of each connector config in a file that failed its own checks, for every
+ * connector whose reference is sound enough to open (a package that loads, a command that
+ * answers `spec`).
+ */
+async function connectorConfigIssues(value: unknown, options: ResolveOptions): Promise<string[]> {
+  const syncs = (value as { syncs?: unknown } | undefined)?.syncs;
+  if (!Array.isArray(syncs)) return [];
+  const issues: string[] = [];
+  for (const [i, sync] of syncs.entries()) {
+    for (const role of ['source', 'destination'] as const) {
+      const ref = (sync as Record<string, unknown> | undefined)?.[role];
+      if (!Value.Check(ConnectorRef, ref)) continue;
+      if ((ref.package === undefined) === (ref.command === undefined)) continue;
+      let connector: Source | Destination;
+      try {
+        connector =
+          role === 'source'
+            ? await openConnector(ref, 'source', options)
+            : await openConnector(ref, 'destination', options);
+      } catch {
+        // Best effort: a connector that does not open says why once the file's issues are fixed.
+        continue;
+      }
+      checkConnectorConfig(connector, ref.config, `syncs[${i}].${role}.config`, issues);
+    }
+  }
+  return issues;
 }
 
 /** The sync of a config by name; a ConfigError listing the known names otherwise. */
@@ -100,17 +163,5 @@ function readConfigText(file: string, cwd: string): string {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'error'})`;
     throw new ConfigError(`${file}: ${why}`, [], { file });
-  }
-}
-
-function validate(file: string, value: unknown): TributaryConfig {
-  try {
-    return parseConfig(TributaryConfig, value ?? {}, '') as TributaryConfig;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const issues = error.issues.map((issue) =>
-      issue.startsWith('.') ? issue.slice(1) : issue.startsWith(':') ? `(top)${issue}` : issue,
-    );
-    throw new ConfigError(`${file}: invalid config`, issues, { file });
   }
 }

@@ -47,8 +47,13 @@ export async function prepareSync(
   const destination = openedDestination.value;
 
   const issues: string[] = [];
-  const sourceConfig = validate(source, sync.source.config, `${at}.source.config`, issues);
-  const destinationConfig = validate(
+  const sourceConfig = checkConnectorConfig(
+    source,
+    sync.source.config,
+    `${at}.source.config`,
+    issues,
+  );
+  const destinationConfig = checkConnectorConfig(
     destination,
     sync.destination.config,
     `${at}.destination.config`,
@@ -73,7 +78,8 @@ export async function prepareSync(
   };
 }
 
-function validate(
+/** A connector's config parsed by its own schema; its issues pushed, labelled at `at`. */
+export function checkConnectorConfig(
   connector: Source | Destination,
   raw: unknown,
   at: string,
