@@ -31,14 +31,15 @@ describe('tributary sync on the jaffle-shop demo', () => {
     expect(query(warehouse, 'SELECT count(*) AS n, sum(amount) AS s FROM payments')).toEqual([
       { n: 113, s: 167200 },
     ]);
-    expect(run.stdout).toMatch(/orders\s+99\s+99\s+0\s+\d+\s+succeeded/);
+    expect(run.stdout).toMatch(/orders\s+99\s+99\s+0\s+(\d+|—)\s+succeeded/);
   });
 
   it('reads 0 new orders on a second run and leaves every table as it was', () => {
     const before = tables();
     const run = tributary(cwd, ['sync', DEMO]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/orders\s+0\s+0\s+0\s+\d+\s+succeeded/);
+    // Nothing read, no time taken: no rate rather than a made-up one.
+    expect(run.stdout).toMatch(/orders\s+0\s+0\s+0\s+—\s+succeeded/);
     expect(tables()).toEqual(before);
   });
 
@@ -97,7 +98,7 @@ describe('tributary sync on the jaffle-shop demo', () => {
 
     const run = tributary(cwd, ['sync', DEMO]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/orders\s+99\s+99\s+0\s+\d+\s+succeeded/);
+    expect(run.stdout).toMatch(/orders\s+99\s+99\s+0\s+(\d+|—)\s+succeeded/);
     expect(run.stdout).toMatch(/customers\s+100\s+100/);
     expect(query(warehouse, 'SELECT count(*) AS n FROM orders')).toEqual([{ n: 99 }]);
   });
@@ -195,7 +196,7 @@ describe('tributary exit codes', () => {
       "sync keyless failed: stream 'rows', file 'keyless.csv' line 3, column 'id': record has no value for primary key field 'id'",
     );
     expect(run.stderr).not.toContain('    at ');
-    expect(run.stdout).toMatch(/rows\s+1\s+0\s+0\s+\d+\s+failed/);
+    expect(run.stdout).toMatch(/rows\s+1\s+0\s+0\s+(\d+|—)\s+failed/);
   });
 });
 

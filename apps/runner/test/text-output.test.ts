@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summaryTable } from '../src/render/table.js';
 import { demoCwd, tributary } from './helpers.js';
 
 describe('warnings in text output', () => {
@@ -38,6 +39,20 @@ describe('warnings in text output', () => {
       expect.stringMatching(
         /^ {2}warn \[source\] .*has no header: read as 0 records stream=nothing file=empty\.csv$/,
       ),
+    ]);
+  });
+});
+
+describe('records/s', () => {
+  it('shows — for a stream the engine gave no rate (too short to tell)', () => {
+    const counts = { read: 113, committed: 113, rejected: 0, skipped: 0, elapsedMs: 0 };
+    const table = summaryTable([
+      { stream: 'payments', status: 'succeeded', ...counts, recordsPerSecond: null },
+      { stream: 'orders', status: 'succeeded', ...counts, recordsPerSecond: 2260 },
+    ]);
+    expect(table.split('\n').slice(2)).toEqual([
+      'payments   113        113         0          —  succeeded',
+      'orders     113        113         0       2260  succeeded',
     ]);
   });
 });

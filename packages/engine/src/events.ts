@@ -17,7 +17,8 @@ export interface StreamSummary extends StreamCounts {
   stream: string;
   status: 'succeeded' | 'failed' | 'cancelled';
   elapsedMs: number;
-  recordsPerSecond: number;
+  /** Null when the stream took too little time for a rate to mean anything (under 100 ms). */
+  recordsPerSecond: number | null;
 }
 
 /** Levels of the structured log, a closed set. */
@@ -45,7 +46,8 @@ export interface EngineEvents {
     sync: string;
     stream: string;
     records: number;
-    recordsPerSecond: number;
+    /** Null while too little time has passed for a rate (under 100 ms). */
+    recordsPerSecond: number | null;
     elapsedMs: number;
   }) => void;
   'state:committed': (e: {

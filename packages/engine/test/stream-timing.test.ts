@@ -50,9 +50,9 @@ it('times each stream from its first record to its last, not from the start of t
   for (const summary of [a, b]) {
     expect(summary?.elapsedMs).toBeLessThan(run.elapsedMs - PAUSE_MS);
     expect(summary?.recordsPerSecond).toBe(
-      summary && summary.elapsedMs > 0
+      summary && summary.elapsedMs >= 100
         ? Math.round((summary.read * 1000) / summary.elapsedMs)
-        : summary?.read,
+        : null,
     );
   }
   expect(completed).toEqual(run.streams);

@@ -20,11 +20,16 @@ export function summaryTable(streams: StreamSummary[]): string {
       String(s.read),
       String(s.committed),
       String(s.rejected + s.skipped),
-      String(s.recordsPerSecond),
+      perSecond(s.recordsPerSecond),
       s.status,
     ]),
     [false, true, true, true, true, false],
   );
+}
+
+/** A rate as the engine gives it; `—` where it had too little time to tell one. */
+export function perSecond(rate: number | null): string {
+  return rate === null ? '—' : String(rate);
 }
 
 /** 1234 ms → "1.2s". */

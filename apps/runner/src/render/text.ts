@@ -1,6 +1,6 @@
 import type { EngineEmitter, EngineEvents, SyncResult } from '@tributary/engine';
 import { type Reporter, shows } from './reporter.js';
-import { seconds, summaryTable } from './table.js';
+import { perSecond, seconds, summaryTable } from './table.js';
 
 type Progress = Parameters<EngineEvents['stream:progress']>[0];
 
@@ -74,7 +74,7 @@ export class TextReporter implements Reporter {
     this.clear();
     for (const p of this.live.values()) {
       process.stderr.write(
-        `  ${p.stream}: ${p.records} records, ${p.recordsPerSecond} records/s, ${seconds(p.elapsedMs)}\n`,
+        `  ${p.stream}: ${p.records} records, ${perSecond(p.recordsPerSecond)} records/s, ${seconds(p.elapsedMs)}\n`,
       );
     }
     this.drawn = this.live.size;

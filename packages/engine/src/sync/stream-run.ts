@@ -64,7 +64,14 @@ export class StreamRun {
   }
 }
 
-/** Records per second, whole. */
-export function rate(records: number, elapsedMs: number): number {
-  return elapsedMs > 0 ? Math.round((records * 1000) / elapsedMs) : records;
+/**
+ * Below this a stream's time is mostly timer resolution and scheduling, and a rate from it
+ * is noise (113 records in 0 ms read as "113 records/s"), in milliseconds.
+ */
+export const MIN_RATE_ELAPSED_MS = 100;
+
+/** Records per second, whole; null while too little time has passed to tell. */
+export function rate(records: number, elapsedMs: number): number | null {
+  if (elapsedMs < MIN_RATE_ELAPSED_MS) return null;
+  return Math.round((records * 1000) / elapsedMs);
 }
