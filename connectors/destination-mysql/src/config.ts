@@ -30,6 +30,14 @@ export const MysqlConfig = Type.Object(
         'Least time between commits: STATEs that come sooner are written in the open ' +
         'transaction and acknowledged with the next commit (0: commit at every STATE).',
     }),
+    reload_buffer_mb: Type.Integer({
+      default: 64,
+      minimum: 0,
+      description:
+        'Most MiB of encoded records kept, between two STATEs, to load again after a schema ' +
+        'change (MySQL commits on DDL). Past it they are let go, and a schema change before ' +
+        'the next STATE commits the loaded records ahead of their STATE, with a warning.',
+    }),
     load_method: Type.Union(
       [Type.Literal('auto'), Type.Literal('load_data'), Type.Literal('insert')],
       {

@@ -11,6 +11,7 @@ import type { MysqlConfig } from './config.js';
 import { closeSession, openSession, type Session, wrapError } from './connection.js';
 import { Loader } from './loader.js';
 import { ensureMetaTables, stateKeyOf, writeState } from './meta-tables.js';
+import { MIB, ReloadBuffer } from './reload-buffer.js';
 import { StreamWriter, type Taken } from './stream-writer.js';
 
 /**
@@ -28,16 +29,20 @@ const BATCH_BYTES = 8 * 1024 * 1024;
  * The write loop. Records are checked (DDL first, since MySQL commits on DDL) and held; at
  * each STATE every held record is applied and the state written in one transaction, then
  * the state is yielded. A batch that fills up before its STATE is applied into the open
- * transaction (and kept until its STATE: a schema change before then rolls it back, and
- * applies it again after the DDL, so nothing uncovered is committed). Loads and commits
- * run in order on the connection while the next records are checked (LANE_DEPTH).
- * Overwrite streams keep their states until their fresh table is swapped in at the end.
+ * transaction (and kept until its STATE, up to `reload_buffer_mb`: a schema change before
+ * then rolls it back, and applies it again after the DDL, so nothing uncovered is committed;
+ * see ReloadBuffer for what happens past the cap). Loads and commits run in order on the
+ * connection while the next records are checked (LANE_DEPTH). Overwrite streams keep their
+ * states until their fresh table is swapped in at the end.
+ *
+ * `reload` is made from the config unless given (a test reads what it holds).
  */
 export async function* writeMessages(
   config: MysqlConfig,
   catalog: ConfiguredCatalog,
   messages: AsyncIterable<Message>,
   ctx: ConnectorContext,
+  reload: ReloadBuffer = new ReloadBuffer(config.reload_buffer_mb * MIB),
 ): AsyncGenerator<Message> {
   const session = await openSession(config);
   const { conn } = session;
@@ -106,10 +111,6 @@ export async function* writeMessages(
       held = [];
     };
 
-    // Batches applied in the open transaction after its last STATE, in order: what a
-    // schema change has to take out and apply again (see beforeDdl).
-    let uncovered: Array<[StreamWriter, Taken]> = [];
-
     const begin = async () => {
       if (!open) await conn.query('START TRANSACTION');
       open = true;
@@ -117,17 +118,26 @@ export async function* writeMessages(
     // DDL commits the open transaction in MySQL. What its STATEs cover is committed first;
     // batches applied after the last of them are rolled back and handed back to their
     // writers, to be applied again after the DDL, so no record lands before its STATE.
+    // Batches the reload buffer let go cannot be applied again: they are committed as well.
     const beforeDdl = async () => {
       await settle();
       if (!open) return;
-      const taken = uncovered;
-      uncovered = [];
+      const released = [...reload.released];
+      const taken = reload.take();
       if (taken.length > 0 && goodSavepoint) {
         await conn.query(`ROLLBACK TO SAVEPOINT ${goodSavepoint}`);
       }
       await conn.query(taken.length > 0 && !goodSavepoint ? 'ROLLBACK' : 'COMMIT');
       open = false;
       committed();
+      for (const stream of released) {
+        ctx.logger.warn(
+          'a schema change committed records loaded since the last STATE ahead of their ' +
+            'STATE (more than reload_buffer_mb to hold): a failure before the next STATE ' +
+            'leaves them, and a rerun of an append stream can load them twice',
+          { component: 'destination-mysql', stream, reload_buffer_mb: config.reload_buffer_mb },
+        );
+      }
       for (const [writer, batch] of taken.reverse()) writer.restore(batch);
     };
     const applyAll = async () => {
@@ -196,7 +206,7 @@ export async function* writeMessages(
             const target = writer;
             await enqueue(async () => {
               await begin();
-              uncovered.push([target, batch]);
+              reload.hold(target, batch);
               await target.apply(batch);
             });
           }
@@ -244,7 +254,7 @@ export async function* writeMessages(
             if (stands && marked) await marked;
             else await mark();
             if (holdBack) deferred.push([stateKey, message.state]);
-            uncovered = []; // this state's savepoint or commit covers them
+            reload.take(); // this state's savepoint or commit covers them
             if (commitNow) {
               await conn.query('COMMIT');
               open = false;

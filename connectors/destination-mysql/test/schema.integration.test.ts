@@ -1,6 +1,9 @@
 import { type Message, SchemaError } from '@tributary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MysqlConfig } from '../src/config.js';
 import { destination } from '../src/index.js';
+import { MIB, ReloadBuffer } from '../src/reload-buffer.js';
+import { writeMessages } from '../src/write.js';
 import { createTestDatabase, serverUp, type TestDatabase } from './helpers/db.js';
 import {
   catalogOf,
@@ -264,6 +267,103 @@ describe.skipIf(!serverUp)('schema evolution (MySQL)', () => {
       ],
       states: [{ cursor: 3 }],
     });
+  });
+
+  // reload_buffer_mb 1 and batch_size 2 with names of 200,000 characters: a batch holds about
+  // 400 kB of LOAD DATA text, so two batches fit in the buffer and a third lets them go.
+  const bulky = (ids: number[], extra: Record<string, unknown> = {}): Message[] =>
+    records(
+      'members',
+      ids.map((id) => ({ id, name: String(id).padEnd(200_000, '.'), ...extra })),
+    );
+  const range = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  const capped = (prefix: string) => ({
+    ...db.config,
+    table_prefix: prefix,
+    batch_size: 2,
+    reload_buffer_mb: 1,
+  });
+  const landed = async (prefix: string) =>
+    (await db.rows(`SELECT id FROM ${prefix}members ORDER BY id`)).map((r) => r.id);
+
+  it('past reload_buffer_mb a new field commits the loaded records early, once each, warning once', async () => {
+    const logger = memoryLogger();
+    const run = await runWrite(
+      capped('cap_'),
+      members('append'),
+      [
+        ...bulky(range(1, 6)), // the third batch passes the cap
+        ...bulky([7], { tier: 'gold' }), // DDL: 1-6 are committed ahead of their STATE
+        ...bulky([8]),
+        stateOf('members', { cursor: 8 }, 1),
+        ...bulky(range(9, 12)), // two batches: held again
+        ...bulky([13], { level: 'top' }), // DDL: 9-12 rolled back and loaded again
+        stateOf('members', { cursor: 13 }, 2),
+      ],
+      { ctx: context(logger) },
+    );
+    expect(run.error).toBeUndefined();
+    expect(
+      await db.rows('SELECT id, LENGTH(name) AS n, tier, level FROM cap_members ORDER BY id'),
+    ).toEqual(
+      range(1, 13).map((id) => ({
+        id: String(id),
+        n: 200_000,
+        tier: id === 7 ? 'gold' : null,
+        level: id === 13 ? 'top' : null,
+      })),
+    );
+    expect((await committed('cap_', 'append')).states).toEqual([{ cursor: 13 }]);
+    expect(logger.warned).toHaveLength(1);
+    expect(logger.warned[0]?.message).toContain('ahead of their STATE');
+    expect(logger.warned[0]?.meta).toMatchObject({ stream: 'members', reload_buffer_mb: 1 });
+  });
+
+  it('past reload_buffer_mb, a failure after the early commit leaves those records', async () => {
+    const logger = memoryLogger();
+    const run = await runWrite(
+      capped('early_'),
+      members('append'),
+      [...bulky(range(1, 6)), ...bulky([7], { tier: 'gold' }), ...bulky([8])],
+      { failAfter: new Error('source broke'), ctx: context(logger) },
+    );
+    expect((run.error as Error).message).toContain('source broke');
+    expect(await landed('early_')).toEqual(range(1, 6).map(String));
+    expect(run.out.filter((m) => m.type === 'STATE')).toEqual([]);
+    expect(logger.warned.map((w) => w.meta?.stream)).toEqual(['members']);
+  });
+
+  it('holds no more than reload_buffer_mb for re-loading, however long the run without STATE', async () => {
+    const config = destination.parseConfig(capped('bounded_')) as MysqlConfig;
+    const reload = new ReloadBuffer(config.reload_buffer_mb * MIB);
+    const held: number[] = [];
+    async function* sampled(messages: Message[]): AsyncGenerator<Message> {
+      for (const message of messages) {
+        held.push(reload.bytes);
+        yield message;
+      }
+    }
+    // 40 records, 20 batches, about 8 MB of LOAD DATA text with no STATE until the end.
+    const logger = memoryLogger();
+    const out: Message[] = [];
+    const input = sampled([...bulky(range(1, 40)), stateOf('members', { cursor: 40 }, 1)]);
+    for await (const m of writeMessages(
+      config,
+      members('append'),
+      input,
+      context(logger),
+      reload,
+    )) {
+      out.push(m);
+    }
+    expect(Math.max(...held)).toBeLessThanOrEqual(MIB);
+    expect(reload.peakBytes).toBeLessThanOrEqual(MIB);
+    expect(reload.peakBytes).toBeGreaterThan(MIB / 2); // two batches were held before the cap
+    expect(reload.bytes).toBe(0);
+    expect(out.filter((m) => m.type === 'STATE')).toHaveLength(1);
+    expect(await landed('bounded_')).toEqual(range(1, 40).map(String));
+    expect(logger.warned).toEqual([]);
   });
 
   it('widens a 3-byte charset column for an emoji under evolve; freeze names the reason', async () => {

@@ -10,13 +10,26 @@ import {
 } from '@tributary/core';
 import { destination } from '../../src/index.js';
 
+/** A warning as logged: its message and metadata. */
+export interface Warned {
+  message: string;
+  meta: Record<string, unknown> | undefined;
+}
+
 /** A logger that keeps its warnings. */
-export function memoryLogger(): Logger & { warnings: string[]; infos: string[]; ddl: string[] } {
+export function memoryLogger(): Logger & {
+  warnings: string[];
+  warned: Warned[];
+  infos: string[];
+  ddl: string[];
+} {
   const warnings: string[] = [];
+  const warned: Warned[] = [];
   const infos: string[] = [];
   const ddl: string[] = [];
   return {
     warnings,
+    warned,
     infos,
     ddl,
     debug(message, meta) {
@@ -25,8 +38,9 @@ export function memoryLogger(): Logger & { warnings: string[]; infos: string[]; 
     info(message) {
       infos.push(message);
     },
-    warn(message) {
+    warn(message, meta) {
       warnings.push(message);
+      warned.push({ message, meta });
     },
     error() {},
   };
