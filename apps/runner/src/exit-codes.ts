@@ -7,6 +7,10 @@ export const EXIT = {
   usage: 2,
   /** Stopped by Ctrl-C (128 + SIGINT). */
   interrupted: 130,
+  /** Stopped by SIGTERM (128 + SIGTERM). */
+  terminated: 143,
+  /** stdout's reader left (128 + SIGPIPE), as a shell expects of `… | head -1`. */
+  pipe: 141,
 } as const;
 
 /** Bad command-line usage: printed as one line with a hint, exit 2. */

@@ -11,7 +11,8 @@ commands:
   help [COMMAND]             this help, or a command's
 
 Run 'tributary <command> --help' for a command's options.
-exit codes: 0 ok, 1 a sync failed, 2 bad config or usage, 130 interrupted (Ctrl-C)
+exit codes: 0 ok, 1 a sync failed, 2 bad config or usage, 130 interrupted (Ctrl-C),
+  141 stdout closed (| head), 143 SIGTERM
 `;
 
 export const SYNC_HELP = `usage: tributary sync [file] [options]

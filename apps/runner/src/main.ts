@@ -7,6 +7,7 @@ import { syncCommand } from './commands/sync.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { MAIN_HELP } from './help.js';
 import { maskKnownSecrets } from './secrets.js';
+import { stdoutClosed, watchStdout } from './stop.js';
 
 const COMMANDS = new Set(['sync', 'spec', 'check', 'discover', 'read', 'state', 'runs']);
 
@@ -17,6 +18,13 @@ const COMMANDS = new Set(['sync', 'spec', 'check', 'discover', 'read', 'state', 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const verbose = rest.includes('--verbose') || rest.includes('-v');
+  watchStdout();
+  const code = await run(command, rest, verbose);
+  // A reader that left (`| head -1`) ends the command quietly, as a shell expects.
+  return stdoutClosed.aborted ? EXIT.pipe : code;
+}
+
+async function run(command: string | undefined, rest: string[], verbose: boolean): Promise<number> {
   try {
     switch (command) {
       case 'sync':
@@ -31,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'runs':
         return await runsCommand(rest);
       case 'help':
-        if (rest[0] !== undefined && COMMANDS.has(rest[0])) return await main([rest[0], '--help']);
+        if (rest[0] !== undefined && COMMANDS.has(rest[0]))
+          return await run(rest[0], ['--help'], false);
         process.stdout.write(MAIN_HELP);
         return EXIT.ok;
       case undefined:
@@ -46,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
+    if (stdoutClosed.aborted) return EXIT.pipe;
     return reportError(maskKnownSecrets(error), verbose);
   }
 }

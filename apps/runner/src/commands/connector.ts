@@ -5,6 +5,7 @@ import {
   collectSecrets,
   type Destination,
   encodeMessage,
+  type Message,
   type Source,
 } from '@tributary/core';
 import {
@@ -20,6 +21,7 @@ import { COMMON, configFile, parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { CONNECTOR_HELP } from '../help.js';
 import { rememberSecrets } from '../secrets.js';
+import { Stop } from '../stop.js';
 
 type Method = 'spec' | 'check' | 'discover' | 'read';
 
@@ -51,21 +53,41 @@ export async function connectorCommand(method: Method, argv: string[]): Promise<
   const config = await loadCheckedConfig(file, { resolveFrom: [import.meta.url] });
   rememberSecrets(config.secrets);
   const sync = findSync(config, values.sync);
-  const connectors = await SyncConnectors.open(sync, {
-    file,
-    at: `syncs[${config.syncs.indexOf(sync)}]`,
-    secrets: config.secrets,
-    resolveFrom: [import.meta.url],
-  });
+  const stop = new Stop();
   try {
-    if (method === 'spec') return print(connectors.spec(role));
-    if (method === 'check') return status(await connectors.check(role));
-    if (method === 'discover') return print(await connectors.discover());
-    for await (const message of connectors.read()) process.stdout.write(encodeMessage(message));
-    return EXIT.ok;
-  } catch (error) {
-    throw error instanceof Error ? connectors.prepared.redactor.error(error) : error;
+    const connectors = await SyncConnectors.open(sync, {
+      file,
+      at: `syncs[${config.syncs.indexOf(sync)}]`,
+      secrets: config.secrets,
+      resolveFrom: [import.meta.url],
+      signal: stop.signal,
+    });
+    try {
+      if (method === 'spec') return print(connectors.spec(role));
+      if (method === 'check') return status(await connectors.check(role));
+      if (method === 'discover') return print(await connectors.discover());
+      return await emit(connectors.read(), stop);
+    } catch (error) {
+      throw error instanceof Error ? connectors.prepared.redactor.error(error) : error;
+    }
+  } finally {
+    stop.dispose();
   }
+}
+
+/** Writes a read's messages to stdout until its end or a stop (Ctrl-C, stdout closed). */
+async function emit(messages: AsyncIterable<Message>, stop: Stop): Promise<number> {
+  try {
+    for await (const message of messages) {
+      // Leaving the loop closes the read: its source (or its process group) stops.
+      if (stop.signal.aborted) break;
+      process.stdout.write(encodeMessage(message));
+    }
+  } catch (error) {
+    // A source stopped by us ends with its cancellation: the stop's reason is the answer.
+    if (stop.code === undefined) throw error;
+  }
+  return stop.code ?? EXIT.ok;
 }
 
 async function standalone(
@@ -89,22 +111,24 @@ async function standalone(
     ...collectSecrets(connector.configSchema, config),
   ]);
   rememberSecrets(collectSecrets(connector.configSchema, config));
-  const ctx = { signal: new AbortController().signal, logger: stderrLogger(redactor) };
-  if (method === 'check') return status(await connector.check(config, ctx));
-  const source = connector as Source;
-  const catalog = await source.discover(config, ctx);
-  if (method === 'discover') return print(catalog);
-  const configured = {
-    streams: catalog.streams.map((stream) => ({
-      stream,
-      sync_mode: 'full_refresh' as const,
-      destination_sync_mode: 'append' as const,
-    })),
-  };
-  for await (const message of source.read(config, configured, [], ctx)) {
-    process.stdout.write(encodeMessage(message));
+  const stop = new Stop();
+  try {
+    const ctx = { signal: stop.signal, logger: stderrLogger(redactor) };
+    if (method === 'check') return status(await connector.check(config, ctx));
+    const source = connector as Source;
+    const catalog = await source.discover(config, ctx);
+    if (method === 'discover') return print(catalog);
+    const configured = {
+      streams: catalog.streams.map((stream) => ({
+        stream,
+        sync_mode: 'full_refresh' as const,
+        destination_sync_mode: 'append' as const,
+      })),
+    };
+    return await emit(source.read(config, configured, [], ctx), stop);
+  } finally {
+    stop.dispose();
   }
-  return EXIT.ok;
 }
 
 async function loadEither(

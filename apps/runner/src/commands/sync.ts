@@ -1,4 +1,3 @@
-import { CancelledError } from '@tributary/core';
 import {
   EngineEmitter,
   findSync,
@@ -13,6 +12,7 @@ import { SYNC_HELP } from '../help.js';
 import { printBug } from '../main.js';
 import { createReporter } from '../render/reporter.js';
 import { rememberSecrets } from '../secrets.js';
+import { Stop } from '../stop.js';
 
 /** `tributary sync [file]`: runs every sync of the file, or the one named by --sync. */
 export async function syncCommand(argv: string[]): Promise<number> {
@@ -36,16 +36,7 @@ export async function syncCommand(argv: string[]): Promise<number> {
     .filter(Boolean);
   if (streams && syncs.length > 1) throw new UsageError('--streams needs --sync');
 
-  const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = () => {
-    // A second Ctrl-C means "now": leave without waiting for the rollback.
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
-    controller.abort(new CancelledError('cancelled by Ctrl-C'));
-  };
-  process.on('SIGINT', onSigint);
-
+  const stop = new Stop();
   const store = new SqliteStateStore(config.statePath);
   const events = new EngineEmitter();
   const reporter = createReporter(events, {
@@ -56,12 +47,12 @@ export async function syncCommand(argv: string[]): Promise<number> {
   const results: SyncResult[] = [];
   try {
     for (const sync of syncs) {
-      if (controller.signal.aborted) break;
+      if (stop.signal.aborted) break;
       const result = await runSync({
         sync,
         store,
         events,
-        signal: controller.signal,
+        signal: stop.signal,
         file,
         at: `syncs[${config.syncs.indexOf(sync)}]`,
         secrets: config.secrets,
@@ -74,9 +65,10 @@ export async function syncCommand(argv: string[]): Promise<number> {
     }
   } finally {
     reporter.close();
-    process.off('SIGINT', onSigint);
+    stop.dispose();
     await store.close();
   }
-  if (interrupted || results.some((r) => r.status === 'cancelled')) return EXIT.interrupted;
+  if (stop.code !== undefined) return stop.code;
+  if (results.some((r) => r.status === 'cancelled')) return EXIT.interrupted;
   return results.every((r) => r.status === 'succeeded') ? EXIT.ok : EXIT.failed;
 }

@@ -4,13 +4,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
+  CancelledError,
   ConfigError,
   type ConnectorContext,
   ConnectorError,
   fromTraceError,
   type Logger,
   type Message,
-  type TributaryError,
+  TributaryError,
 } from '@tributary/core';
 import type { ConnectorLimits } from '../config/schema.js';
 import { isHeapExhaustion, KILL_GRACE_MS, limitedEnv, memoryError, watchLimits } from './limits.js';
@@ -218,6 +219,11 @@ export class ConnectorProcess {
   async failure(): Promise<TributaryError | undefined> {
     const [code, signal] = await this.exit;
     if (this.limitError) return this.limitError;
+    // Stopped on purpose (Ctrl-C, a closed stdout): its death by our SIGTERM is no failure.
+    if (this.ctx.signal.aborted) {
+      const reason: unknown = this.ctx.signal.reason;
+      return reason instanceof TributaryError ? reason : new CancelledError();
+    }
     if (this.heapExhausted && this.options.limits?.memory_mib !== undefined) {
       return memoryError(this.label, this.options.limits.memory_mib, 'Node heap limit reached');
     }
