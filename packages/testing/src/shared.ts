@@ -26,6 +26,19 @@ export interface InvalidConfig {
 export interface FailingConfig {
   name: string;
   config: unknown;
+  /** What it gets wrong: the suite asks for `credentials` and `unreachable` by default. */
+  kind: 'credentials' | 'unreachable' | 'other';
+}
+
+/**
+ * What a connector truly does not have, each with the reason in a few words; the suite then
+ * does not ask for it. Anything not declared here is required, and its absence fails.
+ */
+export interface Lacks {
+  /** Nothing to log in with (local files): no failing config of kind `credentials`. */
+  credentials?: string;
+  /** Reaches no host: no failing config of kind `unreachable`. */
+  network?: string;
 }
 
 /** What both suites share: the connector, a working config, and the configs that must fail. */
@@ -34,10 +47,17 @@ export interface CommonOptions<C extends Connector> {
   connector: Lazy<C>;
   config: Lazy<unknown>;
   invalidConfig: InvalidConfig;
-  failingConfigs?: FailingConfig[];
+  /** Bad credentials and an unreachable host at least, unless `lacks` says why not. */
+  failingConfigs: FailingConfig[];
+  lacks?: Lacks;
   /** Per test, in milliseconds (default 30000): a bound, never a timing assertion. */
   timeoutMs?: number;
+  /** How soon `check` must answer on an invalid or failing config, in ms (default 10000). */
+  checkWithinMs?: number;
 }
+
+/** The default of `checkWithinMs`: a user waits this long at most to hear a config is bad. */
+export const CHECK_WITHIN_MS = 10_000;
 
 /** A fresh context: a signal nobody fires and a logger that drops everything. */
 export function testContext(): ConnectorContext {
@@ -54,11 +74,13 @@ export async function expectCheckFails(
   connector: Connector,
   config: unknown,
   label: string,
+  withinMs = CHECK_WITHIN_MS,
 ): Promise<string> {
   let status: ConnectionStatus;
   try {
-    status = await connector.check(config, testContext());
+    status = await answerWithin(connector, config, label, withinMs);
   } catch (error) {
+    if (error instanceof TooSlow) throw error;
     const e = error as { message?: string; code?: string; failureType?: string; stack?: string };
     expect(
       e.failureType,
@@ -74,6 +96,35 @@ export async function expectCheckFails(
   expect(message, `${label}: a FAILED status must say why`).not.toBe('');
   expect(STACK_LINE.test(message), `${label}: message holds a stack trace: ${message}`).toBe(false);
   return message;
+}
+
+/** A check that did not answer in time: the test fails with it, not as a bad answer. */
+class TooSlow extends Error {}
+
+/**
+ * `check` raced against a timer: a user who typed a wrong host or password hears so within
+ * `ms`, not after the OS's connect timeout. On time out the check's signal is aborted.
+ */
+async function answerWithin(
+  connector: Connector,
+  config: unknown,
+  label: string,
+  ms: number,
+): Promise<ConnectionStatus> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new TooSlow(`${label}: check gave no answer within ${ms} ms; it must fail fast`));
+    }, ms);
+  });
+  const ctx = { ...testContext(), signal: controller.signal };
+  try {
+    return await Promise.race([connector.check(config, ctx), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The spec and check tests every connector passes, whatever its role. */
@@ -97,17 +148,34 @@ export function describeCommonChecks<C extends Connector>(
     });
   });
 
+  const within = options.checkWithinMs ?? CHECK_WITHIN_MS;
+
   it('check: an invalid config is refused, naming every bad field', async () => {
     const { config, fields } = options.invalidConfig;
-    const message = await expectCheckFails(get().connector, config, 'invalid config');
+    const message = await expectCheckFails(get().connector, config, 'invalid config', within);
     for (const field of fields) {
       expect(message, `the refusal must name ${field}`).toContain(field);
     }
   });
 
+  it('check: the failing configs cover bad credentials and an unreachable host', () => {
+    const kinds = new Set((options.failingConfigs ?? []).map((f) => f.kind));
+    const missing: string[] = [];
+    if (!options.lacks?.credentials && !kinds.has('credentials')) {
+      missing.push("bad credentials (kind 'credentials')");
+    }
+    if (!options.lacks?.network && !kinds.has('unreachable')) {
+      missing.push("an unreachable host (kind 'unreachable')");
+    }
+    expect(
+      missing,
+      'failingConfigs must hold these, or lacks.credentials / lacks.network say why not',
+    ).toEqual([]);
+  });
+
   for (const failing of options.failingConfigs ?? []) {
-    it(`check: ${failing.name} fails cleanly as a config error`, async () => {
-      await expectCheckFails(get().connector, failing.config, failing.name);
+    it(`check: ${failing.name} fails fast and cleanly as a config error`, async () => {
+      await expectCheckFails(get().connector, failing.config, failing.name, within);
     });
   }
 }

@@ -6,7 +6,7 @@ import type {
   Source,
   StateMessage,
 } from '@tributary/core';
-import { compareValues } from '@tributary/core';
+import { compareValues, primaryKeyOf, valueAt } from '@tributary/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { atPath, cursorOf, cursorPaths, maxCursor, withFutureCursor } from './cursor-state.js';
 import {
@@ -18,7 +18,13 @@ import {
   statesOf,
 } from './records.js';
 import { recordChecker, schemaProblems } from './schemas.js';
-import { type CommonOptions, describeCommonChecks, resolve, testContext } from './shared.js';
+import {
+  type CommonOptions,
+  describeCommonChecks,
+  type Lacks,
+  resolve,
+  testContext,
+} from './shared.js';
 
 type Data = Record<string, unknown>;
 
@@ -34,10 +40,21 @@ export interface SourceAcceptanceOptions extends CommonOptions<Source> {
   expectedPrimaryKeys?: Record<string, string[][]>;
   /**
    * Changes the source after a first read and returns, per stream, exactly the records an
-   * incremental read from that read's last state must now give. Include one record sharing
-   * the last cursor value: the suite checks that ties are neither lost nor sent twice.
+   * incremental read from that read's last state must now give. Required for a source with
+   * incremental streams. Per stream: add a record sharing the last cursor value (ties are
+   * neither lost nor sent twice) and change a record already read, giving it a later cursor
+   * (changed records come again), unless `lacks.changes` says why the source cannot.
    */
-  mutate?: { appendRecords(firstRead: Record<string, Data[]>): Promise<Record<string, Data[]>> };
+  mutate?: { changeSource(firstRead: Record<string, Data[]>): Promise<Record<string, Data[]>> };
+  lacks?: SourceLacks;
+}
+
+/** `Lacks`, and what only a source can lack. */
+export interface SourceLacks extends Lacks {
+  /** No stream can be read incrementally: no state checks, no `mutate`. */
+  incremental?: string;
+  /** A record once read never changes (an append-only log): `mutate` only adds. */
+  changes?: string;
 }
 
 /**
@@ -72,6 +89,15 @@ export function describeSourceAcceptance(options: SourceAcceptanceOptions): void
 
     it('discover: every stream has a schema, its primary key and, when incremental, a cursor', () => {
       expect(discovered.streams.length, 'discover found no stream').toBeGreaterThan(0);
+      if (options.lacks?.incremental) {
+        const offered = discovered.streams.filter((s) =>
+          s.supported_sync_modes.includes('incremental'),
+        );
+        expect(
+          offered.map((s) => s.name),
+          'lacks.incremental is declared, yet discover offers incremental on',
+        ).toEqual([]);
+      }
       for (const stream of discovered.streams) {
         const label = `stream '${stream.name}'`;
         expect(schemaProblems(stream.json_schema, `${label} json_schema`)).toEqual([]);
@@ -147,7 +173,8 @@ export function describeSourceAcceptance(options: SourceAcceptanceOptions): void
         }
       }
       const incremental = incrementalStreams(catalog);
-      if (incremental.length === 0) return ctx.skip();
+      if (options.lacks?.incremental) return ctx.skip();
+      expectIncremental(incremental);
       for (const stream of incremental) {
         const name = stream.stream.name;
         const cursor = cursorOf(stream)!;
@@ -180,7 +207,8 @@ export function describeSourceAcceptance(options: SourceAcceptanceOptions): void
 
     it('read: a state far in the future gives no records', async (ctx) => {
       const incremental = incrementalStreams(catalog);
-      if (incremental.length === 0) return ctx.skip();
+      if (options.lacks?.incremental) return ctx.skip();
+      expectIncremental(incremental);
       const messages = await first();
       const states = statesOf(messages);
       const future: StateMessage[] = [];
@@ -204,22 +232,29 @@ export function describeSourceAcceptance(options: SourceAcceptanceOptions): void
       }
     });
 
-    it('read: an incremental read from the last state gives exactly the records added since', async (ctx) => {
+    it('read: an incremental read from the last state gives exactly the records added or changed since', async (ctx) => {
       const incremental = incrementalStreams(catalog);
-      if (!options.mutate || incremental.length === 0) return ctx.skip();
+      if (options.lacks?.incremental) return ctx.skip();
+      expectIncremental(incremental);
+      expect(
+        options.mutate,
+        'mutate is required for a source with incremental streams: it adds and changes records',
+      ).toBeDefined();
       const messages = await first();
       const byStream = recordsByStream(messages);
-      const expected = await options.mutate.appendRecords(Object.fromEntries(byStream));
+      const expected = await options.mutate!.changeSource(Object.fromEntries(byStream));
       for (const stream of incremental) {
         const name = stream.stream.name;
         const cursor = cursorOf(stream)!;
-        const max = maxCursor(byStream.get(name) ?? [], cursor);
+        const read = byStream.get(name) ?? [];
+        const max = maxCursor(read, cursor);
         const added = expected[name] ?? [];
         const tie = added.some((r) => compareValues(r[cursor.field[0]!], max, cursor.type) === 0);
         expect(
           tie,
           `stream '${name}': mutate must add a record with the last cursor ${JSON.stringify(max)}`,
         ).toBe(true);
+        if (!options.lacks?.changes) expectChanged(stream, read, added);
       }
       const lastStates = lastStatePerStream(statesOf(messages));
       const after = recordsByStream(await readAll({ streams: incremental }, lastStates));
@@ -246,6 +281,40 @@ export function defaultCatalog(discovered: Catalog): ConfiguredCatalog {
       return configured;
     }),
   };
+}
+
+/** A source that reads nothing incrementally proves none of the state checks: say so. */
+function expectIncremental(incremental: ConfiguredStream[]): void {
+  expect(
+    incremental.length,
+    'no stream of the catalog is read incrementally: configure one, or declare ' +
+      'lacks.incremental with the reason',
+  ).toBeGreaterThan(0);
+}
+
+/**
+ * `mutate` changed a record of the first read: one of its records has the key of a record
+ * read before and other data, so the incremental check covers a changed record too.
+ */
+function expectChanged(stream: ConfiguredStream, read: Data[], added: Data[]): void {
+  const name = stream.stream.name;
+  const key = primaryKeyOf(stream);
+  expect(
+    key.length,
+    `stream '${name}': no primary key, so a changed record cannot be told from a new one; ` +
+      'declare lacks.changes with the reason',
+  ).toBeGreaterThan(0);
+  const keyOf = (data: Data) => canonical(key.map((path) => valueAt(data, path)));
+  const before = new Map(read.map((data) => [keyOf(data), canonical(data)]));
+  const changed = added.some((data) => {
+    const was = before.get(keyOf(data));
+    return was !== undefined && was !== canonical(data);
+  });
+  expect(
+    changed,
+    `stream '${name}': mutate must change a record already read (same primary key, a later ` +
+      'cursor), or lacks.changes say why the source cannot',
+  ).toBe(true);
 }
 
 function incrementalStreams(catalog: ConfiguredCatalog): ConfiguredStream[] {
