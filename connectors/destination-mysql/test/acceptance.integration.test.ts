@@ -45,6 +45,7 @@ const common = {
     {
       name: 'a port nobody listens on',
       config: { host: '127.0.0.1', port: 1, database: 'test' },
+      kind: 'unreachable' as const,
     },
     {
       name: 'a refused password',
@@ -55,6 +56,7 @@ const common = {
         password: 'wrong',
         database: 'test',
       },
+      kind: 'credentials' as const,
     },
   ],
   readTable,

@@ -55,10 +55,23 @@ const common = {
         user: serverUser ?? 'postgres',
         database: 'tributary_no_db',
       },
+      kind: 'other' as const,
+    },
+    {
+      name: 'a user the server does not know',
+      config: {
+        host: HOST,
+        port: PORT,
+        user: 'tributary_nobody',
+        password: 'wrong',
+        database: 'postgres',
+      },
+      kind: 'credentials' as const,
     },
     {
       name: 'a port nobody listens on',
       config: { host: HOST, port: 1, user: serverUser ?? 'postgres', database: 'x' },
+      kind: 'unreachable' as const,
     },
   ],
   readTable,

@@ -42,8 +42,10 @@ const common = {
     {
       name: 'a database under a plain file',
       config: { path: fileURLToPath(new URL('../package.json/out.db', import.meta.url)) },
+      kind: 'other' as const,
     },
   ],
+  lacks: { credentials: 'a local database file', network: 'a local database file' },
   readTable,
 };
 

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,11 +28,16 @@ function fixture() {
     };
   };
   const mutate = {
-    // One record sharing the last cursor value (2) and one past it.
-    async appendRecords() {
-      await appendFile(file, '4,1.00,2\n5,7.75,3\n');
+    // Order 1 changed (a later cursor), one record sharing the last cursor value (2) and one
+    // past it: the file rewritten as an export of the changed data would be.
+    async changeSource() {
+      await writeFile(
+        file,
+        'id,amount,updated_at\n1,12.00,3\n2,3.25,2\n3,4.00,2\n4,1.00,2\n5,7.75,3\n',
+      );
       return {
         orders: [
+          { id: 1, amount: '12.00', updated_at: 3 },
           { id: 4, amount: '1.00', updated_at: 2 },
           { id: 5, amount: '7.75', updated_at: 3 },
         ],
@@ -51,8 +56,10 @@ const common = {
     {
       name: 'a missing file',
       config: { streams: [{ name: 'orders', path: join(tmpdir(), 'tributary-no-such.csv') }] },
+      kind: 'other' as const,
     },
   ],
+  lacks: { credentials: 'reads local files', network: 'reads local files' },
   expectedPrimaryKeys: { orders: [['id']] },
   expectedRecords: {
     orders: [

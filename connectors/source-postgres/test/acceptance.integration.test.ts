@@ -46,18 +46,20 @@ function fixture() {
     });
   };
   const mutate = {
-    // One record sharing the last cursor value and one past it.
-    async appendRecords() {
+    // One record sharing the last cursor value, one past it, and order 1 changed.
+    async changeSource() {
       await sql(
         user as string,
         db,
         `INSERT INTO orders VALUES (4, 1.00, '2024-03-02 08:00:00+00'),
-          (5, 7.75, '2024-03-03 09:30:00.5+00')`,
+          (5, 7.75, '2024-03-03 09:30:00.5+00');
+        UPDATE orders SET amount = 12.00, updated_at = '2024-03-04 10:00:00+00' WHERE id = 1`,
       );
       return {
         orders: [
           { id: 4, amount: '1.00', updated_at: '2024-03-02T08:00:00.000000Z' },
           { id: 5, amount: '7.75', updated_at: '2024-03-03T09:30:00.500000Z' },
+          { id: 1, amount: '12.00', updated_at: '2024-03-04T10:00:00.000000Z' },
         ],
       };
     },
@@ -79,10 +81,23 @@ const common = {
         user: user ?? 'postgres',
         database: 'tributary_no_such_db',
       },
+      kind: 'other' as const,
+    },
+    {
+      name: 'a user the server does not know',
+      config: {
+        host: HOST,
+        port: PORT,
+        user: 'tributary_nobody',
+        password: 'wrong',
+        database: 'postgres',
+      },
+      kind: 'credentials' as const,
     },
     {
       name: 'a port nobody listens on',
       config: { host: HOST, port: 1, user: user ?? 'postgres', database: 'postgres' },
+      kind: 'unreachable' as const,
     },
   ],
   expectedPrimaryKeys: { orders: [['id']] },
