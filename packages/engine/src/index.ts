@@ -1,4 +1,4 @@
-export { interpolateEnv } from './config/interpolate.js';
+export { interpolateEnv, isSecretVariable } from './config/interpolate.js';
 export * from './config/load.js';
 export * from './config/schema.js';
 export * from './connectors/commands.js';

@@ -1,9 +1,12 @@
 import { redactText } from '@tributary/core';
 
 /**
- * Masks every known secret in text that leaves the engine: events, run history, rejects,
- * stored states. The secrets are the connectors' secret-marked config values and every value
- * filled in from the environment.
+ * Masks every known secret in text that leaves the engine: events, errors, run history,
+ * rejects. The secrets are the connectors' secret-marked config values and the values of
+ * secret-named variables (`isSecretVariable`), nothing else: a plain value (a path, a year)
+ * masked in a cursor would corrupt the state the next run resumes from. A stored state is
+ * masked too, so a connector that puts its own credential in a state never gets it written
+ * to the store; records travel to the destination untouched.
  */
 export class Redactor {
   private readonly secrets: string[];

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '@tributary/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadCheckedConfig, loadConfig, prepareSync } from '../src/index.js';
+import { isSecretVariable, loadCheckedConfig, loadConfig, prepareSync } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 let dir: string;
@@ -38,11 +38,22 @@ syncs:
 `;
 
 describe('loadConfig', () => {
-  it('fills ${env:NAME}, resolves the state path against the cwd and keeps env values as secrets', () => {
+  it('fills ${env:NAME}, resolves the state path against the cwd, a plain value is no secret', () => {
     const config = loadConfig(write(GOOD), { cwd: dir, env: { DB_PATH: 'w.db' } });
     expect(config.statePath).toBe(path.join(dir, '.tributary/state.db'));
     expect(config.syncs[0]?.destination.config).toEqual({ path: 'w.db' });
-    expect(config.secrets).toEqual(['w.db']);
+    expect(config.secrets).toEqual([]);
+  });
+
+  it('keeps the values of secret-named variables as secrets', () => {
+    const names = ['DB_PASSWORD', 'SHOP_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'PGPASSWORD', 'APIKEY'];
+    const refs = names.map((n) => `\${env:${n}}`).join('/');
+    const env = Object.fromEntries(names.map((n) => [n, `v-${n}`]));
+    const config = loadConfig(write(GOOD.replace('${env:DB_PATH}', refs)), { cwd: dir, env });
+    expect(config.secrets).toEqual(names.map((n) => `v-${n}`));
+    for (const plain of ['YEAR', 'DB_PATH', 'PWD', 'KEYSPACE_DIR', 'HOME']) {
+      expect(isSecretVariable(plain)).toBe(false);
+    }
   });
 
   it('names the file and the missing variable with its path', () => {

@@ -1,5 +1,19 @@
 const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** A part of a variable's name (split at `_`) that ends with one of these marks a secret. */
+const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIALS?)$/i;
+
+/**
+ * Whether a variable's value is a secret by its name alone: `DB_PASSWORD`, `SHOP_TOKEN`,
+ * `AWS_SECRET_ACCESS_KEY`, `PGPASSWORD`, `APIKEY`. A value that fills a secret-marked field
+ * of a connector is a secret whatever its variable's name; the engine learns that from the
+ * connector's spec. Any other value (a path, a year) is plain: masking it would garble
+ * every message and state that happens to contain it.
+ */
+export function isSecretVariable(name: string): boolean {
+  return name.split('_').some((part) => SECRET_NAME.test(part));
+}
+
 /** Where an env reference could not be filled: the variable and the config path holding it. */
 export interface MissingVariable {
   name: string;
@@ -8,8 +22,9 @@ export interface MissingVariable {
 
 /**
  * Replaces every `${env:NAME}` in the string values of a parsed config. Done on the parsed
- * tree rather than the text, so a value can never inject YAML. Every value filled in is
- * returned as a secret: the engine masks it wherever text leaves the process.
+ * tree rather than the text, so a value can never inject YAML. A value whose variable is
+ * named as a secret (`isSecretVariable`) is returned as one: the engine masks it wherever
+ * text leaves the process.
  */
 export function interpolateEnv(
   value: unknown,
@@ -26,7 +41,7 @@ export function interpolateEnv(
           missing.push({ name, path: at });
           return '';
         }
-        secrets.push(filled);
+        if (isSecretVariable(name)) secrets.push(filled);
         return filled;
       });
     }

@@ -19,7 +19,10 @@ export interface LoadedConfig {
   /** Absolute path of the state store. */
   statePath: string;
   syncs: SyncConfig[];
-  /** Every value filled in from the environment: masked wherever text leaves the engine. */
+  /**
+   * Values filled in from variables named as secrets (`isSecretVariable`): masked wherever
+   * text leaves the engine. Other env values are plain config.
+   */
   secrets: string[];
 }
 

@@ -22,7 +22,7 @@ export interface PrepareOptions extends ResolveOptions {
   file?: string;
   /** Config path of the sync (`syncs[2]`), named in errors. */
   at?: string;
-  /** Values filled in from the environment: masked everywhere. */
+  /** Values filled in from secret-named variables (`LoadedConfig.secrets`): masked. */
   secrets?: string[];
 }
 
