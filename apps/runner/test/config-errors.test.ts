@@ -31,3 +31,29 @@ it("names every bad field of tributary.yaml and of the connectors' configs in on
     );
   }
 });
+
+it('names a connector package that cannot be loaded, and why, in one line', () => {
+  writeFileSync(path.join(cwd, 's.csv'), 'id\n1\n');
+  writeFileSync(path.join(cwd, 'syntax.mjs'), 'export const source = {;\n');
+  writeFileSync(path.join(cwd, 'throws.mjs'), "throw new Error('boom on import');\n");
+  const cases = [
+    ['./s.csv', `not a JavaScript module (Unknown file extension ".csv" for ${cwd}/s.csv)`],
+    ['./syntax.mjs', "SyntaxError: Unexpected token ';'"],
+    ['./throws.mjs', 'Error: boom on import'],
+  ];
+  for (const [ref, why] of cases) {
+    writeFileSync(
+      path.join(cwd, 'load.yaml'),
+      `syncs:
+  - name: load
+    source: { package: '${ref}' }
+    destination: { package: '@tributary/destination-sqlite', config: { path: w.db } }
+    streams: [{ name: a }]
+`,
+    );
+    const file = path.join(cwd, ref!.slice(2));
+    const run = tributary(cwd, ['sync', 'load.yaml']);
+    expect(run.stderr).toBe(`error: cannot load connector package '${ref}' (${file}): ${why}\n`);
+    expect(run.code).toBe(2);
+  }
+});

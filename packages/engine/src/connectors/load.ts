@@ -74,12 +74,40 @@ export async function loadConnector(
   options: ResolveOptions = {},
 ): Promise<Source | Destination> {
   const resolved = resolvePackage(packageName, options);
-  const mod = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
+  const mod = await importConnector(packageName, resolved);
   const candidate = mod[role] ?? mod.default;
   if (!isConnector(candidate) || candidate.role !== role) {
     throw new ConfigError(`package '${packageName}' does not export a ${role} connector`);
   }
   return candidate;
+}
+
+/**
+ * Imports a resolved connector module. A file that is no module (`./s.csv`), has a syntax
+ * error or throws while loading is the config's fault, not a bug of tributary: one line
+ * names the package and why, where the import's own error would print a stack.
+ */
+async function importConnector(
+  packageName: string,
+  resolved: string,
+): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(
+      `cannot load connector package '${packageName}' (${resolved}): ${importFailure(error)}`,
+      [],
+      { package: packageName, path: resolved },
+    );
+  }
+}
+
+/** Why an import failed, in one line: the error's kind and the first line of its message. */
+function importFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION') return `not a JavaScript module (${error.message})`;
+  return `${error.name}: ${error.message.split('\n')[0] ?? ''}`;
 }
 
 function resolvePackage(packageName: string, options: ResolveOptions): string {
