@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
-import type { StateMessage } from '@tributary/core';
+import { ConfigError, type StateMessage, TransientError } from '@tributary/core';
 import Database from 'better-sqlite3';
 import { SyncLockedError } from '../errors.js';
 import type { RunStatus, StreamCounts } from '../events.js';
@@ -25,6 +25,42 @@ interface LockRow {
   acquired_at: string;
 }
 
+/**
+ * Opens the store's file and brings its tables up to date. A state.path that is a folder,
+ * or a file that is no SQLite database, is the config's fault: one line naming the path and
+ * why, never a driver stack. A store another process keeps locked past the busy timeout is
+ * transient.
+ */
+function openStore(file: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(file);
+    // Before anything that takes a lock, so a brief lock is waited for.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    const code = (error as { code?: unknown }).code;
+    const why = isFolder(file) ? 'it is a directory' : (error as Error).message;
+    const message = `cannot use state store '${file}': ${why}`;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      throw new TransientError(message, { path: file }, { cause: error });
+    }
+    throw new ConfigError(message, [], { path: file });
+  }
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The state store in one SQLite file (WAL, so `state show` can read during a run). */
 export class SqliteStateStore implements StateStore {
   readonly path: string;
@@ -32,11 +68,7 @@ export class SqliteStateStore implements StateStore {
 
   constructor(file: string) {
     this.path = file;
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    this.db = openStore(file);
   }
 
   async acquireLock(sync: string): Promise<SyncLock> {
