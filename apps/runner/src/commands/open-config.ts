@@ -15,7 +15,7 @@ import {
  */
 export function configOrDefault(file: string | undefined): LoadedConfig {
   if (file !== undefined || existsSync('tributary.yaml'))
-    return loadConfig(file ?? 'tributary.yaml');
+    return loadConfig(file ?? 'tributary.yaml', { storeOnly: true });
   return {
     file: 'tributary.yaml',
     statePath: path.resolve(DEFAULT_STATE_PATH),

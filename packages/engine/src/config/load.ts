@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, type Destination, type Source } from '@tributary/core';
+import { ConfigError, type Destination, type Source, schemaIssues } from '@tributary/core';
 import { Value } from 'typebox/value';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { openConnector, type ResolveOptions } from '../connectors/load.js';
 import { checkConnectorConfig } from '../sync/prepare.js';
 import { interpolateEnv } from './interpolate.js';
-import { schemaIssues } from './issues.js';
 import { ConnectorRef, type SyncConfig, TributaryConfig } from './schema.js';
 
 /** The default place of the engine's state store, relative to the cwd. */
@@ -29,6 +28,12 @@ export interface LoadedConfig {
 export interface LoadConfigOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
+  /**
+   * Only the state store will be used (`state show`, `runs`): a variable missing outside
+   * `state.path` is filled in empty rather than an issue, so reading history never needs
+   * the connectors' credentials.
+   */
+  storeOnly?: boolean;
 }
 
 /**
@@ -80,7 +85,10 @@ function readConfig(file: string, options: LoadConfigOptions): ReadConfig {
   }
 
   const filled = interpolateEnv(raw, env);
-  const issues = filled.missing.map((m) => `${m.path}: environment variable ${m.name} is not set`);
+  const missing = options.storeOnly
+    ? filled.missing.filter((m) => m.path === 'state' || m.path.startsWith('state.'))
+    : filled.missing;
+  const issues = missing.map((m) => `${m.path}: environment variable ${m.name} is not set`);
   const value = Value.Default(TributaryConfig, Value.Clone(filled.value ?? {}));
   issues.push(...schemaIssues(TributaryConfig, value));
   if (issues.length > 0) return { value, issues };
