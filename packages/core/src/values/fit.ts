@@ -1,11 +1,14 @@
+import { isCanonicalDecimal, isCanonicalInteger } from './decimal.js';
 import { isDateText, parseTimestamp } from './instant.js';
 import type { LogicalType } from './logical-type.js';
-import { BASE64_TEXT, DECIMAL_TEXT, INTEGER_TEXT, TIME_TEXT } from './patterns.js';
+import { BASE64_TEXT, TIME_TEXT } from './patterns.js';
 
 /**
  * True when a non-null value can be held by a column of the logical type without losing
  * anything. Destinations call it before buffering a record: a value that does not fit
- * widens the column (policy `evolve`) or fails the batch (policy `freeze`).
+ * widens the column (policy `evolve`) or fails the batch (policy `freeze`). A big integer or
+ * decimal fits as a string only in its canonical spelling (`isCanonicalDecimal`): `"007"`
+ * in a numeric column would come back as 7.
  */
 export function valueFits(value: unknown, type: LogicalType): boolean {
   switch (type) {
@@ -16,12 +19,12 @@ export function valueFits(value: unknown, type: LogicalType): boolean {
     case 'big_integer':
       return (
         (typeof value === 'number' && Number.isSafeInteger(value)) ||
-        (typeof value === 'string' && INTEGER_TEXT.test(value))
+        (typeof value === 'string' && isCanonicalInteger(value))
       );
     case 'decimal':
       return (
         (typeof value === 'number' && Number.isFinite(value)) ||
-        (typeof value === 'string' && DECIMAL_TEXT.test(value))
+        (typeof value === 'string' && isCanonicalDecimal(value))
       );
     case 'number':
       return typeof value === 'number';
@@ -53,7 +56,8 @@ export function valueFits(value: unknown, type: LogicalType): boolean {
 
 /**
  * The type a value shows, read in the light of the column it is meant for: the text `"12.5"`
- * bound for a numeric column is a decimal, for any other column a string.
+ * bound for a numeric column is a decimal, for any other column a string, and `"007"` a
+ * string everywhere.
  */
 export function observedType(value: unknown, columnType: LogicalType): LogicalType {
   if (typeof value === 'boolean') return 'boolean';
@@ -66,8 +70,8 @@ export function observedType(value: unknown, columnType: LogicalType): LogicalTy
       columnType === 'big_integer' ||
       columnType === 'decimal' ||
       columnType === 'number';
-    if (numericColumn && INTEGER_TEXT.test(value)) return 'big_integer';
-    if (numericColumn && DECIMAL_TEXT.test(value)) return 'decimal';
+    if (numericColumn && isCanonicalInteger(value)) return 'big_integer';
+    if (numericColumn && isCanonicalDecimal(value)) return 'decimal';
     if (columnType === 'date' || columnType === 'timestamp' || columnType === 'timestamp_tz') {
       const parsed = parseTimestamp(value);
       if (parsed)
