@@ -55,6 +55,37 @@ export function openDatabase(config: SqliteConfig, options: { mustExist?: boolea
   return db;
 }
 
+/**
+ * Starts a write transaction unless one is open. IMMEDIATE takes the write lock at once,
+ * waiting up to `busy_timeout_ms` for another connection to let it go; a deferred BEGIN would
+ * read first and then fail at its first write without waiting, since SQLite cannot upgrade a
+ * read to a write while another connection writes.
+ */
+export function beginWrite(db: Db): void {
+  if (!db.inTransaction) db.exec('BEGIN IMMEDIATE');
+}
+
+/**
+ * The destination's error for a lock another connection held past `busy_timeout_ms`, naming
+ * the file (and the table being written, when known); any other error as it was.
+ */
+export function lockedError(
+  error: unknown,
+  path: string,
+  busyTimeoutMs: number,
+  table?: string,
+): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !/^SQLITE_(BUSY|LOCKED)/.test(code)) return error;
+  const where = table === undefined ? '' : ` (writing table '${table}')`;
+  return new DestinationError(
+    `SQLite database '${path}' is locked by another connection${where}: still held after ` +
+      `busy_timeout_ms (${busyTimeoutMs} ms)`,
+    table === undefined ? { path } : { path, table },
+    { cause: error },
+  );
+}
+
 /** Creates Tributary's own tables when missing: states and field-to-column maps. */
 export function ensureSystemTables(db: Db): void {
   db.exec(`CREATE TABLE IF NOT EXISTS ${quoteId(STATE_TABLE)} (

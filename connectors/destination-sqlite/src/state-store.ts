@@ -50,5 +50,5 @@ export function deleteStates(db: Db, keys: readonly string[]): void {
   const remove = db.prepare(`DELETE FROM ${table} WHERE stream_key = ?`);
   db.transaction(() => {
     for (const key of [...keys, GLOBAL_STATE_KEY]) remove.run(key);
-  })();
+  }).immediate();
 }

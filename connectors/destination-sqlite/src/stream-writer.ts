@@ -23,7 +23,7 @@ import {
 } from '@tributary/core';
 import { badRecordError, destinationFailure, isRecordFault, rejectTrace } from './bad-records.js';
 import { dropColumns, moveColumns } from './column-store.js';
-import type { Db } from './database.js';
+import { beginWrite, type Db, lockedError } from './database.js';
 import { ensureKeyIndex } from './key-index.js';
 import { frozenSchemaError, newColumnType, schemaChangeTrace } from './schema-changes.js';
 import { quoteId } from './sql.js';
@@ -42,6 +42,8 @@ export interface WriterContext {
   path: string;
   identifierCollision: 'rename' | 'fail';
   rowsPerStatement: number;
+  /** How long a write waits for another connection's lock (ms), named when it gives up. */
+  busyTimeoutMs: number;
   /** Where TRACE messages wait until the transaction holding their change commits. */
   traces: Message[];
   logger: Logger;
@@ -339,7 +341,11 @@ export class StreamWriter {
   }
 
   #begin(): void {
-    if (!this.#ctx.db.inTransaction) this.#ctx.db.exec('BEGIN');
+    try {
+      beginWrite(this.#ctx.db);
+    } catch (error) {
+      throw lockedError(error, this.#ctx.path, this.#ctx.busyTimeoutMs, this.schema.table);
+    }
   }
 
   #resize(): void {

@@ -11,7 +11,14 @@ import {
   throwIfAborted,
 } from '@tributary/core';
 import type { SqliteConfig } from './config.js';
-import { type Db, databasePath, ensureSystemTables, openDatabase } from './database.js';
+import {
+  beginWrite,
+  type Db,
+  databasePath,
+  ensureSystemTables,
+  lockedError,
+  openDatabase,
+} from './database.js';
 import { saveState, stateKeyOf } from './state-store.js';
 import { StreamWriter } from './stream-writer.js';
 
@@ -55,7 +62,7 @@ export async function* writeMessages(
           const deferred = stateKind(state) === 'STREAM' ? overwrite.has(key) : overwrite.size > 0;
           if (deferred) held.push(state);
           else {
-            begin(db);
+            begin(db, config);
             saveState(db, state);
           }
           if (db.inTransaction) db.exec('COMMIT');
@@ -69,7 +76,7 @@ export async function* writeMessages(
         }
       }
     }
-    begin(db);
+    begin(db, config);
     for (const writer of writers.values()) writer.finish();
     for (const state of held) saveState(db, state);
     db.exec('COMMIT');
@@ -96,7 +103,7 @@ function discardStaging(db: Db, writers: Map<string, StreamWriter>, ctx: Connect
   try {
     db.transaction(() => {
       for (const writer of overwrites) writer.discard();
-    })();
+    }).immediate();
   } catch (error) {
     ctx.logger.warn('sqlite destination: could not drop the staging tables of a failed run', {
       tables: overwrites.map((w) => w.schema.table),
@@ -105,8 +112,12 @@ function discardStaging(db: Db, writers: Map<string, StreamWriter>, ctx: Connect
   }
 }
 
-function begin(db: Db): void {
-  if (!db.inTransaction) db.exec('BEGIN');
+function begin(db: Db, config: SqliteConfig): void {
+  try {
+    beginWrite(db);
+  } catch (error) {
+    throw lockedError(error, databasePath(config), config.busy_timeout_ms);
+  }
 }
 
 /** A writer per configured stream; every table exists (empty if need be) before any record. */
@@ -122,16 +133,17 @@ function openWriters(
     path: databasePath(config),
     identifierCollision: config.identifier_collision,
     rowsPerStatement: config.rows_per_statement,
+    busyTimeoutMs: config.busy_timeout_ms,
     traces,
     logger: ctx.logger,
   };
   const writers = new Map<string, StreamWriter>();
-  db.transaction(() => {
-    ensureSystemTables(db);
-    for (const stream of catalog.streams) {
-      writers.set(streamKey(stream.stream), new StreamWriter(context, stream));
-    }
-  })();
+  begin(db, config);
+  ensureSystemTables(db);
+  for (const stream of catalog.streams) {
+    writers.set(streamKey(stream.stream), new StreamWriter(context, stream));
+  }
+  db.exec('COMMIT');
   return writers;
 }
 
