@@ -16,6 +16,8 @@ export interface CsvOptions {
   delimiter: string | undefined;
   encoding: Encoding;
   header: boolean;
+  /** The longest row read, in characters; `MAX_ROW_CHARS` unless a test sets a smaller one. */
+  maxRowChars?: number;
 }
 
 /**
@@ -122,12 +124,26 @@ export class CsvFile {
   /** The remaining rows, a chunk at a time. */
   async *batches(): AsyncGenerator<RawBatch<string[]>> {
     if (this.pending.length === 0 && this.eof) return;
+    const maxRow = this.options.maxRowChars ?? MAX_ROW_CHARS;
+    // Text to hold before parsing. A row longer than that leaves the parse without a row:
+    // the target then doubles, so a long row is parsed a few times, not once per chunk.
+    let target = SAMPLE_CHARS;
     for (;;) {
-      if (!this.eof && this.pending.length < SAMPLE_CHARS) await this.pull();
+      while (!this.eof && this.pending.length < target) await this.pull();
+      const growing = target > SAMPLE_CHARS;
       const batch = this.parsePending();
-      if (batch.rows.length > 0) yield batch;
+      if (batch.rows.length > 0) {
+        // Only the row the target grew for can be over the limit: every other row fit.
+        if (growing && rowChars(batch.rows[0]!) > maxRow) {
+          throw this.rowTooLong(maxRow, batch.lines[0]!);
+        }
+        target = SAMPLE_CHARS;
+        yield batch;
+      } else {
+        target = Math.min(Math.max(target, this.pending.length) * 2, maxRow + 1);
+      }
       if (this.eof && this.pending.length === 0) return;
-      if (this.pending.length > MAX_ROW_CHARS) throw this.rowTooLong();
+      if (this.pending.length > maxRow) throw this.rowTooLong(maxRow, this.line);
     }
   }
 
@@ -174,12 +190,12 @@ export class CsvFile {
     return fieldIndexAt(text, rowStart, (e.index ?? rowStart + 1) - 1, this.delimiter) + 1;
   }
 
-  private rowTooLong(): BadRecordError {
+  private rowTooLong(maxRow: number, line: number): BadRecordError {
     const { stream, file } = this.ref;
     return new BadRecordError(
-      `stream '${stream}', file '${file}' line ${this.line}: a row longer than ` +
-        `${MAX_ROW_CHARS} characters, probably an unclosed quote`,
-      { stream, file, line: this.line },
+      `stream '${stream}', file '${file}' line ${line}: a row longer than ` +
+        `${maxRow} characters, probably an unclosed quote`,
+      { stream, file, line },
     );
   }
 
@@ -187,6 +203,13 @@ export class CsvFile {
   async close(): Promise<void> {
     await this.chunks.return(undefined);
   }
+}
+
+/** A row's length in characters, delimiters counted, quotes not. */
+function rowChars(row: string[]): number {
+  let n = row.length - 1;
+  for (const field of row) n += field.length;
+  return n;
 }
 
 function embeddedNewlines(row: string[], lineChar: string): number {
