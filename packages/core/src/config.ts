@@ -2,6 +2,7 @@ import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import { ConfigError } from './errors.js';
+import { schemaIssues } from './schema-issues.js';
 
 /** The marker on a config field that holds a secret, as the Airbyte protocol spells it. */
 export const SECRET_MARK = 'airbyte_secret';
@@ -9,8 +10,8 @@ const MASK = '**********';
 
 /**
  * Validates a connector config against its schema, defaults filled in. Every bad field is
- * named by its path (`config.streams[0].path: expected string`); values are never echoed,
- * so a secret typed into the wrong field is not printed either.
+ * named by its path (`config.streams[0].path: expected string`, `config.mode: must be one
+ * of a, b`); values are never echoed, so a secret typed into the wrong field is not printed.
  */
 export function parseConfig<S extends TSchema>(
   schema: S,
@@ -18,49 +19,8 @@ export function parseConfig<S extends TSchema>(
   label = 'config',
 ): Static<S> {
   const withDefaults = Value.Default(schema, Value.Clone(raw ?? {}));
-  const validator = Compile(schema);
-  if (validator.Check(withDefaults)) return withDefaults as Static<S>;
-  const issues = [...validator.Errors(withDefaults)]
-    .filter((e) => !isUnknownFieldEcho(e.keyword, e.schemaPath))
-    .map(
-      (e) =>
-        `${label}${pointerToPath(e.instancePath)}: ${describe(e.keyword, e.params, e.message)}`,
-    );
-  throw new ConfigError(`invalid ${label}:`, dedupe(issues));
-}
-
-/**
- * A field that `additionalProperties: false` forbids fails twice: once against the `false`
- * schema at the field itself, once as an unknown field of its parent. The parent's error
- * names the field, so the other one is left out.
- */
-function isUnknownFieldEcho(keyword: string, schemaPath: string): boolean {
-  return keyword === 'boolean' && schemaPath.endsWith('/additionalProperties');
-}
-
-function describe(keyword: string, params: Record<string, unknown>, message: string): string {
-  if (keyword === 'required' && Array.isArray(params.requiredProperties)) {
-    return `missing required field ${params.requiredProperties.map((p) => `'${p}'`).join(', ')}`;
-  }
-  if (keyword === 'type') return `expected ${params.type}`;
-  if (keyword === 'additionalProperties' && Array.isArray(params.additionalProperties)) {
-    return `unknown field ${params.additionalProperties.map((p) => `'${p}'`).join(', ')}`;
-  }
-  return message;
-}
-
-function pointerToPath(pointer: string): string {
-  if (!pointer) return '';
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-    .join('');
-}
-
-function dedupe(items: string[]): string[] {
-  return [...new Set(items)];
+  if (Compile(schema).Check(withDefaults)) return withDefaults as Static<S>;
+  throw new ConfigError(`invalid ${label}:`, schemaIssues(schema, withDefaults, label));
 }
 
 /** Every secret value in a config, found by the schema's secret marks (nested too). */

@@ -14,6 +14,7 @@ export * from './messages/stream-descriptor.js';
 export * from './messages/trace.js';
 export * from './metadata.js';
 export * from './records.js';
+export * from './schema-issues.js';
 export * from './values/compare.js';
 export * from './values/decimal.js';
 export * from './values/fit.js';

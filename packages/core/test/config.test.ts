@@ -7,6 +7,7 @@ import {
   publishedConfigSchema,
   redactConfig,
   redactText,
+  schemaIssues,
 } from '../src/index.js';
 
 const Schema = Type.Object({
@@ -114,5 +115,79 @@ describe('unknown fields', () => {
       error = e;
     }
     expect((error as ConfigError).issues).toEqual(["config: unknown field 'zz'"]);
+  });
+});
+
+describe('every bad field, with the allowed values', () => {
+  const Wide = Type.Object({
+    password: Type.String({ airbyte_secret: true }),
+    identifier_collision: Type.Union([Type.Literal('rename'), Type.Literal('fail')]),
+    delimiter: Type.Union([Type.Literal(','), Type.Literal('\t')]),
+    level: Type.Enum(['low', 'high']),
+    fields: Type.Array(Type.String(), { minItems: 1 }),
+    columns: Type.Array(Type.Object({ name: Type.String(), size: Type.Integer() })),
+  });
+
+  it('lists each of more than 8 bad fields and names the choices', () => {
+    let error: unknown;
+    try {
+      parseConfig(Wide, {
+        password: 'hunter22-secret',
+        identifier_collision: 'hunter22-secret',
+        delimiter: ';',
+        level: 'mid',
+        fields: [],
+        columns: [
+          { name: 1, size: 'a' },
+          { name: 2, size: 'b' },
+          { name: 3, size: 'c' },
+          { name: 4, size: 'd' },
+        ],
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      'config.identifier_collision: must be one of rename, fail',
+      'config.delimiter: must be one of ",", "\\t"',
+      'config.level: must be one of low, high',
+      'config.fields: must not be empty',
+      'config.columns[0].name: expected string',
+      'config.columns[0].size: expected integer',
+      'config.columns[1].name: expected string',
+      'config.columns[1].size: expected integer',
+      'config.columns[2].name: expected string',
+      'config.columns[2].size: expected integer',
+      'config.columns[3].name: expected string',
+      'config.columns[3].size: expected integer',
+    ]);
+    expect((error as Error).message).not.toContain('hunter22');
+  });
+
+  it('names the issue inside the branch of a union the value was meant for', () => {
+    const Auth = Type.Object({
+      auth: Type.Union([
+        Type.Object({ kind: Type.Literal('token'), token: Type.String({ airbyte_secret: true }) }),
+        Type.Object({ kind: Type.Literal('basic'), user: Type.String() }),
+      ]),
+    });
+    expect(() => parseConfig(Auth, { auth: 5 })).toThrow('config.auth: expected object');
+    let error: unknown;
+    try {
+      parseConfig(Auth, { auth: { kind: 'token', token: 7 } });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).issues).toEqual(['config.auth.token: expected string']);
+  });
+});
+
+describe('schemaIssues', () => {
+  it('starts paths at the first field without a root, and calls the value itself (top)', () => {
+    const Top = Type.Object({ syncs: Type.Array(Type.Object({ name: Type.String() })) });
+    expect(schemaIssues(Top, { syncs: [{ name: 1 }] })).toEqual(['syncs[0].name: expected string']);
+    expect(schemaIssues(Top, 3)).toEqual(['(top): expected object']);
+    expect(schemaIssues(Top, { syncs: [] })).toEqual([]);
   });
 });

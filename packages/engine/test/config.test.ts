@@ -121,7 +121,7 @@ describe('loadCheckedConfig', () => {
 syncs:
   - name: demo
     source: { package: '@tributary/source-file', config: { streams: [{ name: a, path: 5, sample_rows: x }] } }
-    destination: { package: '@tributary/destination-sqlite', config: { path: 3 } }
+    destination: { package: '@tributary/destination-sqlite', config: { path: 3, identifier_collision: drop } }
     streams:
       - { name: a, destination_sync_mode: upsert, sync_mode: sometimes, primary_key: 5 }
       - { name: b, cursor_field: [], primary_key: [[5]], delete_policy: x }
@@ -149,6 +149,7 @@ syncs:
       'syncs[0].source.config.streams[0].path: expected string',
       'syncs[0].source.config.streams[0].sample_rows: expected integer',
       'syncs[0].destination.config.path: expected string',
+      'syncs[0].destination.config.identifier_collision: must be one of rename, fail',
       "syncs[1].destination.config: unknown field 'extra'",
     ]);
   });
