@@ -1,4 +1,9 @@
-import { type LogicalType, valueFits } from '@tributary/core';
+import {
+  isCanonicalDecimal,
+  isCanonicalInteger,
+  type LogicalType,
+  valueFits,
+} from '@tributary/core';
 
 /**
  * COPY's binary format, written straight into one Buffer per chunk. The server then reads
@@ -392,20 +397,23 @@ const GROUPS = new Array<number>(64);
 const MAX_NUMERIC_CHARS = 200;
 
 /**
- * A numeric from `[-+]digits[.digits]` (or a safe integer, or for a decimal a number whose
- * text has no exponent): base-10000 groups around the point, the scale kept from the text.
+ * A numeric from a text core calls canonical (`-12.50`, never `007`, which would read as 7),
+ * or a safe integer, or for a decimal a number whose text has no exponent: base-10000 groups
+ * around the point, the scale kept from the text.
  */
 function numericField(v: unknown, integerOnly: boolean, out: BinaryRows): boolean {
   let s: string;
   if (typeof v === 'number') {
     if (integerOnly ? !Number.isSafeInteger(v) : !Number.isFinite(v)) return false;
     s = String(v);
-  } else if (typeof v === 'string') s = v;
-  else return false;
+  } else if (typeof v === 'string') {
+    if (!(integerOnly ? isCanonicalInteger(v) : isCanonicalDecimal(v))) return false;
+    s = v;
+  } else return false;
   const n = s.length;
   if (n === 0 || n > MAX_NUMERIC_CHARS) return false;
   const first = s.charCodeAt(0);
-  let i = first === 45 || first === 43 ? 1 : 0;
+  let i = first === 45 ? 1 : 0;
   const intStart = i;
   while (i < n && digitAt(s, i) >= 0) i++;
   const intEnd = i;

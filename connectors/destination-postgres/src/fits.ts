@@ -1,12 +1,13 @@
 import { isSpecialValue, type LogicalType, valueFits } from '@tributary/core';
 
 /**
- * core's `valueFits`, answered by char codes for the values a bulk load mostly carries. Core
- * reads a timestamp exactly (regex, then BigInt nanoseconds) and a decimal with a regex: on
- * every value of a million-row load that was the largest CPU cost. A value that the quick
- * check does not plainly accept takes core's path, so the answer never differs, except that
- * core's special values are accepted too: numeric and double precision hold NaN and
- * ±Infinity, date and the timestamps ±infinity, and COPY reads them as core spells them.
+ * core's `valueFits`, answered by char codes for the timestamps a bulk load mostly carries.
+ * Core reads a timestamp exactly (regex, then BigInt nanoseconds): on every value of a
+ * million-row load that was the largest CPU cost. A value that the quick check does not
+ * plainly accept takes core's path, so the answer never differs, except that core's special
+ * values are accepted too: numeric and double precision hold NaN and ±Infinity, date and the
+ * timestamps ±infinity, and COPY reads them as core spells them. Numbers are core's alone:
+ * which texts fit a numeric column (`"007"` does not) is decided in one place.
  */
 export function fits(value: unknown, type: LogicalType): boolean {
   switch (type) {
@@ -17,9 +18,6 @@ export function fits(value: unknown, type: LogicalType): boolean {
     case 'timestamp_tz':
     case 'timestamp':
       if (typeof value === 'string' && plainTimestamp(value, type === 'timestamp_tz')) return true;
-      break;
-    case 'decimal':
-      if (typeof value === 'string' && plainDecimal(value)) return true;
       break;
   }
   return valueFits(value, type) || isSpecialValue(value, type);
@@ -78,18 +76,4 @@ function plainTimestamp(s: string, withOffset: boolean): boolean {
   const rest = n - (i + 3);
   if (rest === 3) return s.charCodeAt(i + 3) === COLON && twoDigits(s, i + 4) >= 0;
   return rest === 2 && twoDigits(s, i + 3) >= 0;
-}
-
-/** `-12.50`, `3`: an optional minus, digits, then optionally a point and digits. */
-function plainDecimal(s: string): boolean {
-  const n = s.length;
-  let i = s.charCodeAt(0) === 45 ? 1 : 0;
-  const start = i;
-  while (i < n && isDigit(s.charCodeAt(i))) i++;
-  if (i === start) return false;
-  if (i === n) return true;
-  if (s.charCodeAt(i) !== 46) return false;
-  i++;
-  while (i < n && isDigit(s.charCodeAt(i))) i++;
-  return i === n;
 }

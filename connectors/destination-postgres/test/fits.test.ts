@@ -38,11 +38,13 @@ describe('fits: the char-code shortcuts agree with core valueFits', () => {
     });
   }
 
-  it('decimal', () => {
-    const values = ['12.50', '-3', '0', '3.', '.5', '+7', '-', '', '1e5', '1.2.3', ' 1', 12.5];
-    expect(values.map((v) => fits(v, 'decimal'))).toEqual(
-      values.map((v) => valueFits(v, 'decimal')),
-    );
+  it('decimal and big_integer: core decides, "007" fits neither', () => {
+    const values = ['12.50', '-3', '0', '0.5', '-0.50', '3.', '.5', '+7', '-', '', '1e5'];
+    values.push('1.2.3', ' 1', '1 ', '007', '00123', '00.5', '9007199254740993', '-01');
+    for (const type of ['decimal', 'big_integer'] as const)
+      expect(values.map((v) => fits(v, type))).toEqual(values.map((v) => valueFits(v, type)));
+    expect(['007', '00123', '+5', '1e3', ' 5', '5.'].some((v) => fits(v, 'decimal'))).toBe(false);
+    expect(fits('NaN', 'decimal')).toBe(true);
   });
 
   it('integer and string', () => {
