@@ -5,7 +5,8 @@ import { openFile } from './open.js';
 
 /**
  * The logical type of every field of a stream, in order of first appearance, inferred from
- * its first `sample_rows` records (across its files in order). Every field is nullable; a
+ * its first `sample_rows` records that parsed cleanly (across its files in order): a row with
+ * a quote error or the wrong field count is left out. Every field is nullable; a
  * field with only empty values in the sample is a string. `column_types` wins over
  * inference, and with `infer_types: false` every field is a string.
  */
@@ -35,8 +36,11 @@ export async function inferFieldTypes(
       continue;
     }
     for await (const batch of opened.batches) {
-      for (const row of batch.rows) {
+      // A malformed row is skipped or rejected by the read: its cells would only mislead.
+      const malformed = new Set(batch.problems?.map((problem) => problem.index));
+      for (const [index, row] of batch.rows.entries()) {
         if (remaining <= 0) break;
+        if (malformed.has(index)) continue;
         if (opened.kind === 'csv') {
           const cells = row as string[];
           if (cells.length !== opened.columns.length) continue;

@@ -142,6 +142,30 @@ describe('quote errors name the column where the bad field starts', () => {
   });
 });
 
+describe('type inference samples only rows that parsed cleanly', () => {
+  it('leaves a row with a quote error or the wrong field count out of the sample', async () => {
+    const path = tmp.write('sample-bad.csv', 'a,b\n1,2\n2,"x"y"\n3,4,5\n4,zz\n5\n6,7\n');
+    const { catalog, messages } = await sync(one(path, { sample_rows: 4 }), {
+      on_bad_record: 'skip',
+    });
+    expect(catalog.streams[0]!.json_schema.properties).toEqual({
+      a: { type: ['integer', 'null'] },
+      b: { type: ['string', 'null'] },
+    });
+    const clean = tmp.write('sample-clean.csv', 'a,b\n1,2\n2,"x"y"\n3,4,5\n5\n6,7\n');
+    const run = await sync(one(clean, { sample_rows: 3 }), { on_bad_record: 'skip' });
+    expect(run.catalog.streams[0]!.json_schema.properties).toEqual({
+      a: { type: ['integer', 'null'] },
+      b: { type: ['integer', 'null'] },
+    });
+    expect(records(run.messages)).toEqual([
+      { a: 1, b: 2 },
+      { a: 6, b: 7 },
+    ]);
+    expect(records(messages).map((r) => r.b)).toEqual(['2', 'zz', '7']);
+  });
+});
+
 describe('BR-03 duplicate and empty headers', () => {
   const path = tmp.write(
     'phones.csv',
