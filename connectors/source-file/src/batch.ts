@@ -7,7 +7,8 @@ export interface RowProblem {
     | 'invalid_json'
     | 'missing_primary_key'
     | 'declared_type'
-    | 'missing_cursor';
+    | 'missing_cursor'
+    | 'bad_cursor';
   reason: string;
   column?: string;
   /** The column's 1-based position, where the reader knows it before the column's name. */

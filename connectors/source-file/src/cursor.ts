@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
 import {
+  asText,
   coerceCursor,
   compareValues,
   type FieldPath,
+  INTEGER_TEXT,
   type LogicalType,
+  NUMBER_TEXT,
   recordKey,
   valueAt,
 } from '@tributary/core';
+import { isDate, timestampKind } from './fast-time.js';
+
+/** Longest cursor value quoted in a bad record's reason. */
+const MAX_VALUE_CHARS = 100;
 
 /** What a file stream keeps between runs. */
 export interface FileStreamState {
@@ -20,7 +27,54 @@ export interface FileStreamState {
  * What an incremental read does with a record: send it, leave it out as sent by an earlier
  * run, or report it as bad because it has no cursor value to place it by.
  */
-export type CursorVerdict = 'send' | 'sent_before' | 'no_cursor';
+export type CursorVerdict = 'send' | 'sent_before' | 'no_cursor' | 'bad_cursor';
+
+type Family = 'numeric' | 'instant' | 'other';
+
+const FAMILY: Record<LogicalType, Family> = {
+  integer: 'numeric',
+  big_integer: 'numeric',
+  decimal: 'numeric',
+  number: 'numeric',
+  date: 'instant',
+  timestamp: 'instant',
+  timestamp_tz: 'instant',
+  boolean: 'other',
+  string: 'other',
+  time: 'other',
+  bytes: 'other',
+  object: 'other',
+  array: 'other',
+  json: 'other',
+};
+
+function isTimestampText(value: unknown): value is string {
+  return typeof value === 'string' && (timestampKind(value) !== undefined || isDate(value));
+}
+
+function isNumeric(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  return typeof value === 'string' && NUMBER_TEXT.test(value);
+}
+
+/**
+ * The type a cursor compares in. A typed column's cursor has the column's type. A column read
+ * as string (often because a later value widened it: `n/a` among numbers, timestamps with and
+ * without offset) takes the type of its saved cursor, or on a first run of the first cursor
+ * value: numbers and numeric texts compare as numbers, timestamps as instants. So a type once
+ * chosen is the type of every later run, whatever the sampled column type becomes.
+ */
+function cursorType(column: LogicalType, value: unknown): LogicalType {
+  if (column !== 'string') return column;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'integer' : 'number';
+  if (typeof value !== 'string') return column;
+  if (isTimestampText(value)) {
+    if (isDate(value)) return 'date';
+    return timestampKind(value) === 'tz' ? 'timestamp_tz' : 'timestamp';
+  }
+  if (INTEGER_TEXT.test(value)) return 'integer';
+  return NUMBER_TEXT.test(value) ? 'decimal' : column;
+}
 
 /**
  * Decides which records an incremental read sends and what its state says. A file is read
@@ -30,6 +84,9 @@ export type CursorVerdict = 'send' | 'sent_before' | 'no_cursor';
  * record could be below the checkpoint and would be lost on resume.
  */
 export class CursorTracker {
+  /** The type cursors compare in; undefined until the first value of a first run decides. */
+  private type: LogicalType | undefined;
+  private family: Family = 'other';
   private readonly from: unknown;
   private readonly sentAtFrom: ReadonlySet<string>;
   private readonly allSentAtFrom: boolean;
@@ -40,12 +97,14 @@ export class CursorTracker {
 
   constructor(
     private readonly field: FieldPath,
-    private readonly type: LogicalType,
+    private readonly columnType: LogicalType,
     private readonly primaryKey: readonly FieldPath[],
     saved: unknown,
   ) {
     const state = (saved ?? {}) as Partial<FileStreamState>;
-    this.from = coerceCursor(state.cursor ?? null, type);
+    const cursor = state.cursor ?? null;
+    if (cursor !== null || columnType !== 'string') this.decide(cursor);
+    this.from = this.type ? coerceCursor(cursor, this.type) : cursor;
     // A state without keys (an older one, or one written by hand) covers every record at its
     // cursor: only greater values are sent.
     this.allSentAtFrom = !Array.isArray(state.keys_at_cursor);
@@ -60,8 +119,18 @@ export class CursorTracker {
     // Without a cursor value a record cannot be placed: no run could tell whether it was
     // sent before, and leaving it out would lose it silently. The reader reports it as bad.
     if (nested === null || nested === undefined || nested === '') return 'no_cursor';
+    if (!this.type) this.decide(nested);
+    // A value that cannot be read in the cursor's type cannot be placed either; compared as
+    // text it could pass every later value and they would be dropped as sent.
+    if (
+      this.family === 'numeric'
+        ? !isNumeric(nested)
+        : this.family === 'instant' && !isTimestampText(nested)
+    ) {
+      return 'bad_cursor';
+    }
     if (this.from !== null && this.from !== undefined) {
-      const vsFrom = compareValues(nested, this.from, this.type);
+      const vsFrom = compareValues(nested, this.from, this.type!);
       if (vsFrom < 0) return 'sent_before';
       if (vsFrom === 0 && (this.allSentAtFrom || this.sentAtFrom.has(this.keyOf(data)))) {
         return 'sent_before';
@@ -76,15 +145,28 @@ export class CursorTracker {
     return this.field.join('.');
   }
 
+  /** Why a record got `bad_cursor`: its cursor value and the type it does not read as. */
+  badCursorReason(data: Record<string, unknown>): string {
+    const text = asText(valueAt(data, this.field));
+    const shown = text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
+    const kind = this.family === 'numeric' ? 'a number' : 'a date or timestamp';
+    return (
+      `cursor field '${this.fieldName}' has value ${JSON.stringify(shown)}, not ${kind} ` +
+      `like the stream's cursor (${this.type}), so the record cannot be placed`
+    );
+  }
+
+  private decide(value: unknown): void {
+    this.type = cursorType(this.columnType, value);
+    this.family = FAMILY[this.type];
+  }
+
   private track(value: unknown, data: Record<string, unknown>): void {
-    if (this.max === null || this.max === undefined) {
-      this.max = value;
-      this.keysAtMax = new Set([this.keyOf(data)]);
-      return;
-    }
-    const order = compareValues(value, this.max, this.type);
+    const order =
+      this.max === null || this.max === undefined ? 1 : compareValues(value, this.max, this.type!);
     if (order > 0) {
-      this.max = value;
+      // The state keeps the cursor's type: a numeric text from a widened column is a number.
+      this.max = this.family === 'numeric' ? coerceCursor(value, this.type!) : value;
       this.keysAtMax = new Set([this.keyOf(data)]);
     } else if (order === 0) {
       this.keysAtMax.add(this.keyOf(data));

@@ -98,6 +98,10 @@ export async function* readStream(
             const verdict = !problem && tracker ? tracker.accept(data!) : 'send';
             if (verdict === 'sent_before') continue;
             if (verdict === 'no_cursor') problem = noCursorProblem(i, tracker!.fieldName);
+            if (verdict === 'bad_cursor') {
+              const reason = tracker!.badCursorReason(data!);
+              problem = { index: i, code: 'bad_cursor', reason, column: tracker!.fieldName };
+            }
             if (problem) {
               if (problem.position && !problem.column && opened.kind === 'csv') {
                 const at = problem.position;
