@@ -1,4 +1,4 @@
-import type { LogicalType } from '@tributary/core';
+import { isCanonicalDecimal, type LogicalType } from '@tributary/core';
 import type { ColumnInfo } from './physical.js';
 
 /**
@@ -63,22 +63,16 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** `[-]digits[.digits]` with at most `whole` significant whole and `scale` fraction digits. */
+/**
+ * A decimal text core lets into a numeric column (`"007"` it does not: DECIMAL would keep 7)
+ * with at most `whole` whole and `scale` fraction digits.
+ */
 function decimalFits(v: string, whole: number, scale: number): boolean {
-  let i = 0;
-  const n = v.length;
-  if (n > 0 && v.charCodeAt(0) === 45) i = 1;
-  const start = i;
-  while (i < n && isDigit(v.charCodeAt(i))) i++;
-  if (i === start) return false;
-  let first = start; // leading zeros are not whole digits; one digit always counts
-  while (first < i - 1 && v.charCodeAt(first) === 48) first++;
-  if (i - first > whole) return false;
-  if (i === n) return true;
-  if (v.charCodeAt(i) !== 46) return false;
-  const dot = i++;
-  while (i < n && isDigit(v.charCodeAt(i))) i++;
-  return i === n && i - dot - 1 <= scale && i - dot > 1;
+  if (!isCanonicalDecimal(v)) return false;
+  const dot = v.indexOf('.');
+  const wholeEnd = dot < 0 ? v.length : dot;
+  const wholeDigits = wholeEnd - (v.charCodeAt(0) === 45 ? 1 : 0);
+  return wholeDigits <= whole && (dot < 0 ? 0 : v.length - dot - 1) <= scale;
 }
 
 /**

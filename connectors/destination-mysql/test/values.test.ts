@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { valueFits } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
 import { MysqlConfig } from '../src/config.js';
 import { emittedAtText, encodeValue } from '../src/encode.js';
+import { fastEncoder } from '../src/fast-encode.js';
 import { decimalDigits, physicalGap, sqlTypeFor } from '../src/physical.js';
 import { RowBatch } from '../src/row-batch.js';
 import { dedupe } from '../src/stream-writer.js';
@@ -23,6 +25,30 @@ describe('encodeValue', () => {
     expect(encodeValue(true, 'boolean')).toBe('1');
     expect(encodeValue({ a: 1 }, 'json')).toBe('{"a":1}');
     expect(encodeValue(null, 'string')).toBeNull();
+  });
+});
+
+describe('the DECIMAL shortcut agrees with core valueFits and the column size', () => {
+  it('takes exactly the canonical texts that fit DECIMAL(22,2), never "007"', () => {
+    const info = {
+      name: 'a',
+      dataType: 'decimal',
+      charMax: null,
+      precision: 22,
+      scale: 2,
+      charset: null,
+    };
+    const fast = fastEncoder('decimal', info)!;
+    const general = (v: string) => {
+      if (!valueFits(v, 'decimal')) return undefined;
+      const text = encodeValue(v, 'decimal')!;
+      return physicalGap(info, 'decimal', false, text, EXACT) ? undefined : text;
+    };
+    const values = ['0', '0.5', '-0.50', '1.50', '12', '-3', '0.00', '-0', '1.234'];
+    values.push('007', '00123', '00.5', '-01', '+5', '1e3', ' 5', '5 ', '5.', '.5', '-', '');
+    values.push('12345678901234567890.12', '123456789012345678901', 'NaN', '1.2.3');
+    expect(values.map(fast)).toEqual(values.map(general));
+    expect(['007', '00123', '+5', '1e3', ' 5', '5.'].map(fast)).toEqual(Array(6).fill(undefined));
   });
 });
 
