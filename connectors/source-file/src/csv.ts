@@ -28,8 +28,12 @@ export class CsvFile {
   /** The header's cells as written, or undefined for a file with no text at all. */
   header: string[] | undefined;
   delimiter = ',';
-  private newline: '\n' | '\r\n' | '\r' = '\n';
-  private lineChar = '\n';
+  /**
+   * The record end papaparse splits on: `\n` wherever a line feed occurs, so CRLF and LF may
+   * mix (the CR left at a row's end is cut, see `cutCarriageReturns`); `\r` for a file of
+   * lone CRs only.
+   */
+  private newline: '\n' | '\r' = '\n';
   private parser: Papa.Parser | undefined;
   private pending = '';
   private line = 1;
@@ -53,7 +57,6 @@ export class CsvFile {
     if (this.pending.length === 0) return;
 
     this.newline = detectNewline(this.pending);
-    this.lineChar = this.newline === '\r' ? '\r' : '\n';
     this.delimiter = options.delimiter ?? detectDelimiter(this.pending, this.newline, this.eof);
     this.parser = new Papa.Parser({ delimiter: this.delimiter, newline: this.newline });
 
@@ -71,13 +74,14 @@ export class CsvFile {
     }
     const row = first.data[0] as string[] | undefined;
     if (!row) return;
+    if (this.newline === '\n') cutCarriageReturns([row]);
     if (!options.header) {
       this.header = row.map((_, i) => `column_${i + 1}`);
       return;
     }
     this.header = row;
     const consumed = first.meta.cursor;
-    this.line += countChar(this.pending, this.lineChar, consumed);
+    this.line += countChar(this.pending, this.newline, consumed);
     this.pending = this.pending.slice(consumed);
   }
 
@@ -102,7 +106,6 @@ export class CsvFile {
     if (!this.parser) {
       // The bad byte came before the header was parsed: detect the layout from what came.
       this.newline = detectNewline(before);
-      this.lineChar = this.newline === '\r' ? '\r' : '\n';
       this.delimiter = this.options.delimiter ?? detectDelimiter(before, this.newline, false);
     }
     const parser = new Papa.Parser({ delimiter: this.delimiter, newline: this.newline });
@@ -110,7 +113,7 @@ export class CsvFile {
     const current = rows[rows.length - 1];
     const header = this.header ?? (this.options.header && rows.length > 1 ? rows[0] : undefined);
     const index = Math.max((current?.length ?? 1) - 1, 0);
-    const line = this.line + countChar(before, this.lineChar);
+    const line = this.line + countChar(before, this.newline);
     const column = header?.[index] ?? `column_${index + 1}`;
     const { stream, file } = this.ref;
     return new BadRecordError(
@@ -152,8 +155,9 @@ export class CsvFile {
     const firstLine = this.line;
     const result = this.parser!.parse(text, 0, !this.eof);
     const rows = result.data as string[][];
+    if (this.newline === '\n' && text.includes('\r')) cutCarriageReturns(rows);
     const consumed = this.eof ? text.length : result.meta.cursor;
-    const newlines = countChar(text, this.lineChar, consumed);
+    const newlines = countChar(text, this.newline, consumed);
 
     const endsWithNewline = text.endsWith(this.newline);
     // The empty "row" papaparse reports after a final line break is not a row.
@@ -167,7 +171,7 @@ export class CsvFile {
     const embedded = newlines > rows.length - unterminated;
     for (let i = 0; i < rows.length; i++) {
       lines[i] = line;
-      line += embedded ? 1 + embeddedNewlines(rows[i]!, this.lineChar) : 1;
+      line += embedded ? 1 + embeddedNewlines(rows[i]!, this.newline) : 1;
     }
     this.line += newlines;
     this.pending = consumed >= text.length ? '' : text.slice(consumed);
@@ -185,7 +189,7 @@ export class CsvFile {
   private fieldPosition(text: string, firstLine: number, lines: number[], e: Papa.ParseError) {
     let rowStart = 0;
     for (let n = lines[e.row!]! - firstLine; n > 0; n--) {
-      rowStart = text.indexOf(this.lineChar, rowStart) + 1;
+      rowStart = text.indexOf(this.newline, rowStart) + 1;
     }
     return fieldIndexAt(text, rowStart, (e.index ?? rowStart + 1) - 1, this.delimiter) + 1;
   }
@@ -202,6 +206,19 @@ export class CsvFile {
   /** Stops reading and closes the file. */
   async close(): Promise<void> {
     await this.chunks.return(undefined);
+  }
+}
+
+/**
+ * Cuts the CR of a CRLF from the last field of each row: rows are split at LF, so a row
+ * ended by CRLF keeps its CR (papaparse already drops it after a closing quote). CRLF inside
+ * a quoted value is kept, being inside the field. One check a row, in files with a CR only.
+ */
+function cutCarriageReturns(rows: string[][]): void {
+  for (const row of rows) {
+    const last = row.length - 1;
+    const field = row[last]!;
+    if (field.charCodeAt(field.length - 1) === 13) row[last] = field.slice(0, -1);
   }
 }
 

@@ -4,11 +4,12 @@ const CANDIDATES = [',', ';', '\t', '|'] as const;
 /** Rows of the sample compared with the header when guessing the delimiter. */
 const SAMPLE_ROWS = 50;
 
-/** The line break of a text: CRLF, LF, or a lone CR (old Mac exports). */
-export function detectNewline(text: string): '\n' | '\r\n' | '\r' {
-  const lf = text.indexOf('\n');
-  if (lf > 0 && text[lf - 1] === '\r') return '\r\n';
-  if (lf >= 0) return '\n';
+/**
+ * The record end of a text: LF when it has one, whether lines end in LF or CRLF (or both,
+ * mixed); a lone CR only when the text has no LF at all (old Mac exports).
+ */
+export function detectNewline(text: string): '\n' | '\r' {
+  if (text.includes('\n')) return '\n';
   return text.includes('\r') ? '\r' : '\n';
 }
 
@@ -17,7 +18,7 @@ export function detectNewline(text: string): '\n' | '\r\n' | '\r' {
  * splits the header into most fields while the sample rows keep the header's width. Quotes
  * are respected, so a `;` inside a quoted note does not count. A comma when nothing splits.
  */
-export function detectDelimiter(sample: string, newline: '\n' | '\r\n' | '\r', eof: boolean) {
+export function detectDelimiter(sample: string, newline: '\n' | '\r', eof: boolean) {
   let best: { delimiter: string; consistent: number; width: number } | undefined;
   for (const delimiter of CANDIDATES) {
     const parser = new Papa.Parser({ delimiter, newline, preview: SAMPLE_ROWS, fastMode: false });

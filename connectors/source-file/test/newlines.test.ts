@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { one, records, sync, tempDir } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+async function read(name: string, body: string) {
+  const { catalog, messages } = await sync(one(tmp.write(name, body)));
+  const properties = catalog.streams[0]!.json_schema.properties as Record<string, unknown>;
+  return { rows: records(messages), properties };
+}
+
+describe('CSV line ends mixing CRLF and LF', () => {
+  it('LF after a CRLF header ends a row', async () => {
+    const { rows } = await read('a.csv', 'id\r\n1\n2\r\n3\r\n');
+    expect(rows).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+  });
+
+  it('a CRLF row among LF rows keeps its number type', async () => {
+    const { rows, properties } = await read('b.csv', 'id,amt\n1,5\n2,6\r\n3,7\n');
+    expect(rows).toEqual([
+      { id: 1, amt: 5 },
+      { id: 2, amt: 6 },
+      { id: 3, amt: 7 },
+    ]);
+    expect(properties.amt).toEqual(properties.id);
+  });
+
+  it('a text ended by CRLF has no CR', async () => {
+    const { rows } = await read('c.csv', 'id,name\n1,Ana\r\n2,Bob\n');
+    expect(rows).toEqual([
+      { id: 1, name: 'Ana' },
+      { id: 2, name: 'Bob' },
+    ]);
+  });
+
+  it('keeps CRLF and LF inside quoted values, cuts CR after a closing quote', async () => {
+    const body = 'id,note\r\n1,"a\r\nb"\n2,"c\nd"\r\n3,"e"\r\n4,f\r\n\r\n5,"g"\n';
+    const { rows } = await read('d.csv', body);
+    expect(rows).toEqual([
+      { id: 1, note: 'a\r\nb' },
+      { id: 2, note: 'c\nd' },
+      { id: 3, note: 'e' },
+      { id: 4, note: 'f' },
+      { id: 5, note: 'g' },
+    ]);
+  });
+
+  it('the header of a CRLF file has no CR in its last name', async () => {
+    const { rows, properties } = await read('e.csv', 'id,name\r\n1,Ana\r\n');
+    expect(Object.keys(properties)).toEqual(['id', 'name']);
+    expect(rows).toEqual([{ id: 1, name: 'Ana' }]);
+  });
+
+  it('counts lines across mixed line ends', async () => {
+    const path = tmp.write('h.csv', 'id,amt\r\n1,"x\r\ny"\n2,6,7\r\n3,8\n');
+    const { messages } = await sync(one(path), { on_bad_record: 'reject' });
+    expect(records(messages)).toEqual([
+      { id: 1, amt: 'x\r\ny' },
+      { id: 3, amt: '8' },
+    ]);
+    const reject = messages.find((m) => m.type === 'TRACE');
+    expect(reject).toMatchObject({ trace: { reject: { line: 4, raw: '2,6,7' } } });
+  });
+
+  it('a file of lone CRs splits at CR; one with LF keeps a lone CR as text', async () => {
+    expect((await read('f.csv', 'id,name\r1,Ana\r2,Bob\r')).rows).toEqual([
+      { id: 1, name: 'Ana' },
+      { id: 2, name: 'Bob' },
+    ]);
+    expect((await read('g.csv', 'id,name\n1,A\rB\n')).rows).toEqual([{ id: 1, name: 'A\rB' }]);
+  });
+});
