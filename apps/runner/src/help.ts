@@ -33,16 +33,17 @@ export const CONNECTOR_HELP = `usage:
   tributary spec|check|discover|read [file] --sync NAME [--source | --destination]
   tributary spec|check|discover|read --package PKG [--config FILE]
 
-Runs one method of one connector.
-  - of a sync in tributary.yaml: --sync picks the sync (optional with one sync),
-    --source (default) or --destination picks the connector;
-  - of a connector package alone: --package names it (npm name or path), --config a
-    JSON or YAML file with its config (\${env:NAME} is filled in).
+Runs one method of one connector, of a sync in tributary.yaml or of a package alone.
 'read' (sources only) prints the source's messages as JSON lines, from the start
 (no state), for the sync's streams, or every discovered stream with --package.
 
 options:
-  --file, -f FILE   tributary.yaml (default ./tributary.yaml)
+  --sync NAME       the sync of tributary.yaml (optional when it holds one)
+  --source          its source connector (the default)
+  --destination     its destination connector (spec and check only)
+  --file, -f FILE   tributary.yaml (default ./tributary.yaml, or the [file] argument)
+  --package PKG     a connector package alone: npm name, package folder or file
+  --config FILE     with --package: its config, JSON or YAML (\${env:NAME} filled in)
   --verbose, -v     show info logs and stacks
   --help, -h        this help
 `;
@@ -55,9 +56,27 @@ show: the state the engine keeps for each stream, with its generation and sequen
 reset: forgets the state of a sync, or of one stream, in the engine and in the destination;
        the next run reads from the start.
 
+Run 'tributary state show --help' or 'tributary state reset --help' for their options.
+`;
+
+export const STATE_SHOW_HELP = `usage: tributary state show [SYNC] [--file FILE] [--json]
+
+The state the engine keeps for each stream (of every sync, or of SYNC), with its
+generation and sequence.
+
 options:
   --file, -f FILE   tributary.yaml (default ./tributary.yaml); its state.path is used
   --json            machine-readable output
+  --help, -h        this help
+`;
+
+export const STATE_RESET_HELP = `usage: tributary state reset SYNC [STREAM] [--file FILE]
+
+Forgets the state of SYNC, or of its stream STREAM, in the engine and in the destination:
+the next run reads from the start.
+
+options:
+  --file, -f FILE   tributary.yaml (default ./tributary.yaml); its state.path is used
   --help, -h        this help
 `;
 

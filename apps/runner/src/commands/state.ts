@@ -2,7 +2,7 @@ import { ConfigError } from '@tributary/core';
 import { findSync, loadConfig, resetState, SqliteStateStore } from '@tributary/engine';
 import { COMMON, parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { STATE_HELP } from '../help.js';
+import { STATE_HELP, STATE_RESET_HELP, STATE_SHOW_HELP } from '../help.js';
 import { table } from '../render/table.js';
 import { assertKnownSync, configOrDefault } from './open-config.js';
 
@@ -11,7 +11,9 @@ export async function stateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, COMMON);
   const [action, sync, stream, extra] = positionals;
   if (values.help || action === undefined) {
-    process.stdout.write(STATE_HELP);
+    const help =
+      action === 'show' ? STATE_SHOW_HELP : action === 'reset' ? STATE_RESET_HELP : STATE_HELP;
+    process.stdout.write(help);
     return values.help ? EXIT.ok : EXIT.usage;
   }
   if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);

@@ -32,6 +32,11 @@ export function perSecond(rate: number | null): string {
   return rate === null ? '—' : String(rate);
 }
 
+/** A count of records in words: "0 records", "1 record", "2 records". */
+export function records(count: number): string {
+  return count === 1 ? '1 record' : `${count} records`;
+}
+
 /** 1234 ms → "1.2s". */
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;

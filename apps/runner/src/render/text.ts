@@ -1,6 +1,6 @@
 import type { EngineEmitter, EngineEvents, SyncResult } from '@tributary/engine';
 import { type Reporter, shows } from './reporter.js';
-import { perSecond, seconds, summaryTable } from './table.js';
+import { perSecond, records, seconds, summaryTable } from './table.js';
 
 type Progress = Parameters<EngineEvents['stream:progress']>[0];
 
@@ -28,7 +28,7 @@ export class TextReporter implements Reporter {
       if (this.tty) this.redraw();
     });
     this.on('state:committed', (e) => {
-      if (!this.tty) this.say(`  ${e.stream}: state committed (${e.committed} records)`);
+      if (!this.tty) this.say(`  ${e.stream}: state committed (${records(e.committed)})`);
     });
     this.on('schema:change', (e) => {
       this.say(
@@ -74,7 +74,7 @@ export class TextReporter implements Reporter {
     this.clear();
     for (const p of this.live.values()) {
       process.stderr.write(
-        `  ${p.stream}: ${p.records} records, ${perSecond(p.recordsPerSecond)} records/s, ${seconds(p.elapsedMs)}\n`,
+        `  ${p.stream}: ${records(p.records)}, ${perSecond(p.recordsPerSecond)} records/s, ${seconds(p.elapsedMs)}\n`,
       );
     }
     this.drawn = this.live.size;
