@@ -7,10 +7,7 @@ import {
 } from '@tributary/core';
 import { isDate, timestampKind } from './fast-time.js';
 import { NumberText } from './json-numbers.js';
-
-// A leading zero ("007", "01.5") is an identifier, not a number: reading it as one would
-// drop the zero. Such texts stay strings.
-const LEADING_ZERO = /^[-+]?0\d/;
+import { LEADING_ZERO } from './numeric-text.js';
 
 /** The logical type a CSV text shows, or undefined for an empty text (no evidence). */
 export function classifyText(text: string): LogicalType | undefined {

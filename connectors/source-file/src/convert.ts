@@ -1,7 +1,6 @@
 import {
   asText,
   BASE64_TEXT,
-  DECIMAL_TEXT,
   INTEGER_TEXT,
   type LogicalType,
   NUMBER_TEXT,
@@ -11,6 +10,7 @@ import {
 import { classifyJson, classifyText } from './classify.js';
 import { isDate, timestampKind } from './fast-time.js';
 import { NumberText } from './json-numbers.js';
+import { canonicalDecimal, canonicalInteger, LEADING_ZERO } from './numeric-text.js';
 
 /** Returned by a converter for a value its type cannot hold; the column then widens. */
 export const MISMATCH: unique symbol = Symbol('mismatch');
@@ -18,8 +18,6 @@ type Converted = unknown | typeof MISMATCH;
 
 /** Turns one raw value into its logical type's form, or MISMATCH. */
 export type Converter = (value: unknown) => Converted;
-
-const LEADING_ZERO = /^[-+]?0\d/;
 
 function fromDateText(text: string, type: 'timestamp' | 'timestamp_tz'): string {
   return type === 'timestamp' ? `${text}T00:00:00` : `${text}T00:00:00Z`;
@@ -49,12 +47,13 @@ function textParser(type: LogicalType): (t: string) => Converted {
         return Number.isSafeInteger(n) ? n : MISMATCH;
       };
     case 'big_integer':
-      return (t) => (INTEGER_TEXT.test(t) && !LEADING_ZERO.test(t) ? t : MISMATCH);
+      return (t) => canonicalInteger(t) ?? MISMATCH;
     case 'decimal':
+      // A plain decimal keeps its scale as a string; an exponent form ("1e3") is a double.
       return (t) => {
-        if (LEADING_ZERO.test(t)) return MISMATCH;
-        if (DECIMAL_TEXT.test(t)) return t;
-        return NUMBER_TEXT.test(t) ? Number(t) : MISMATCH;
+        const decimal = canonicalDecimal(t);
+        if (decimal !== undefined) return decimal;
+        return NUMBER_TEXT.test(t) && !LEADING_ZERO.test(t) ? Number(t) : MISMATCH;
       };
     case 'number':
       return (t) => (NUMBER_TEXT.test(t) && !LEADING_ZERO.test(t) ? Number(t) : MISMATCH);
