@@ -41,7 +41,7 @@ it('runs a faros-airbyte-cdk source as a command into our SQLite destination, re
     expect(saved?.stream).toBe('__global__');
     expect(saved?.state).toEqual({
       data: { items: { cutoff: 5 } },
-      tributary: { generation: saved?.generation, sequence: saved?.sequence },
+      tributary: { generation: saved?.generation, sequence: saved?.sequence, sync: 'faros_items' },
     });
 
     // The second run hands the blob back as the CDK reads it: only ids 6 and 7 are new.

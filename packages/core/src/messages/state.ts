@@ -11,12 +11,14 @@ export type StreamState = Static<typeof StreamState>;
 
 /**
  * Where a state stands in the engine's order: `generation` grows on every reset, `sequence`
- * grows on every state the engine forwards. The engine stamps it; a destination that keeps
- * state with its data stores it as it came, so the engine can tell which copy is newer.
+ * grows on every state the engine forwards, `sync` names the sync that wrote it (absent in
+ * states of older versions). The engine stamps it; a destination that keeps state with its
+ * data stores it as it came, so the engine can tell which copy is newer, and whose it is.
  */
 export const StatePosition = Type.Object({
   generation: Type.Integer({ minimum: 0 }),
   sequence: Type.Integer({ minimum: 0 }),
+  sync: Type.Optional(Type.String()),
 });
 /** Where a state stands in the engine's order. */
 export type StatePosition = Static<typeof StatePosition>;

@@ -5,6 +5,7 @@ import { Value } from 'typebox/value';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { openConnector, type ResolveOptions } from '../connectors/load.js';
 import { checkConnectorConfig } from '../sync/prepare.js';
+import { sharedStateIssues } from '../sync/shared-state.js';
 import { interpolateEnv } from './interpolate.js';
 import { ConnectorRef, type SyncConfig, TributaryConfig } from './schema.js';
 
@@ -108,6 +109,8 @@ function readConfig(file: string, options: LoadConfigOptions): ReadConfig {
       }
     }
   });
+  // Reading history needs no destination; its env values may be blanks that compare equal.
+  if (!options.storeOnly) issues.push(...sharedStateIssues(config.syncs));
   if (issues.length > 0) return { value, issues };
 
   const loaded: LoadedConfig = {

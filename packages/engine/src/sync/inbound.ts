@@ -56,6 +56,8 @@ export class Inbound implements AsyncIterableIterator<Message> {
     private readonly source: AsyncIterable<Message>,
     private readonly streams: Map<string, StreamRun>,
     private readonly generation: number,
+    /** The sync's name, stamped on each state so no other sync adopts it. */
+    private readonly sync: string,
     startSequence: number,
     private readonly signal: AbortSignal,
     private readonly hooks: InboundHooks,
@@ -191,7 +193,10 @@ export class Inbound implements AsyncIterableIterator<Message> {
     this.checkpoints.push({ sequence, key, covers });
     return {
       type: 'STATE',
-      state: { ...message.state, tributary: { generation: this.generation, sequence } },
+      state: {
+        ...message.state,
+        tributary: { generation: this.generation, sequence, sync: this.sync },
+      },
     };
   }
 

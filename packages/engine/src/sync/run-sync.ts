@@ -17,7 +17,8 @@ import type { StateStore } from '../state/store.js';
 import { buildConfiguredCatalog } from './catalog.js';
 import { Inbound } from './inbound.js';
 import { type PreparedSync, type PrepareOptions, prepareSync } from './prepare.js';
-import { chooseStates } from './states.js';
+import { destinationName, sharedStateMessage } from './shared-state.js';
+import { chooseStates, type StartingStates } from './states.js';
 import { rate, StreamRun } from './stream-run.js';
 
 export interface RunSyncOptions extends PrepareOptions {
@@ -142,7 +143,9 @@ class SyncRun {
       committed,
       catalog,
       position.minGeneration,
+      this.name,
     );
+    this.refuseForeignStates(starting.foreign);
     if (starting.fromDestination.length > 0) {
       this.log('info', "resuming from the destination's committed state", {
         streams: starting.fromDestination,
@@ -164,6 +167,7 @@ class SyncRun {
       read,
       this.byKey,
       this.generation,
+      this.name,
       Math.max(position.sequence, starting.maxSequence),
       this.signal,
       {
@@ -201,6 +205,24 @@ class SyncRun {
         file: this.prepared.file,
       });
     }
+  }
+
+  /**
+   * The destination holds another sync's state for one of these streams: running would
+   * resume from that sync's cursor and then overwrite it, so nothing is read at all.
+   */
+  private refuseForeignStates(foreign: StartingStates['foreign']): void {
+    const first = foreign[0];
+    if (!first) return;
+    const { file } = this.prepared;
+    const destination = destinationName(this.prepared.sync.destination);
+    const message = sharedStateMessage(destination, first.stream, [first.sync, this.name]);
+    throw new ConfigError(`${file}: ${message}`, [], {
+      file,
+      destination,
+      stream: first.stream,
+      syncs: [first.sync, this.name],
+    });
   }
 
   /** The destination made a state durable: store it, count what it covers, tell the host. */

@@ -15,6 +15,11 @@ export interface StartingStates {
   /** Stream keys whose state came from the destination's copy. */
   fromDestination: string[];
   maxSequence: number;
+  /**
+   * Destination states of these stream keys were stamped by another sync: never adopted,
+   * and the caller must not run (the two syncs would keep overwriting each other's state).
+   */
+  foreign: Array<{ stream: string; sync: string }>;
 }
 
 /**
@@ -22,19 +27,23 @@ export interface StartingStates {
  * The destination commits a state with its data, and the engine stores it only afterwards,
  * so a crash in between leaves the destination's copy newer. It wins when its sequence is
  * higher (sequences grow across runs) and its generation is not older than a reset of that
- * stream: a state from before a reset must never come back.
+ * stream: a state from before a reset must never come back. A state stamped by another sync
+ * is never taken (it is listed in `foreign`); one without a sync stamp, from an older
+ * version, is taken as before.
  */
 export function chooseStates(
   engine: StoredState[],
   destination: StateMessage[],
   catalog: ConfiguredCatalog,
   minGeneration: number,
+  sync?: string,
 ): StartingStates {
   const wanted = new Set(catalog.streams.map((s) => streamKey(s.stream)));
   wanted.add(GLOBAL_STATE_KEY);
   const mine = new Map(engine.map((row) => [row.stream, row]));
   const chosen = new Map<string, StateMessage>();
   const fromDestination: string[] = [];
+  const foreign: StartingStates['foreign'] = [];
   let maxSequence = 0;
 
   for (const row of engine) {
@@ -44,8 +53,13 @@ export function chooseStates(
   for (const state of destination) {
     const position = state.tributary;
     if (!position) continue;
-    maxSequence = Math.max(maxSequence, position.sequence);
     const key = stateKeyOf(state);
+    const owner = position.sync;
+    if (sync !== undefined && owner !== undefined && owner !== sync) {
+      if (wanted.has(key)) foreign.push({ stream: key, sync: owner });
+      continue;
+    }
+    maxSequence = Math.max(maxSequence, position.sequence);
     if (!wanted.has(key)) continue;
     const row = mine.get(key);
     const floor = Math.max(minGeneration, row?.generation ?? 0);
@@ -55,5 +69,5 @@ export function chooseStates(
       fromDestination.push(key);
     }
   }
-  return { states: [...chosen.values()], fromDestination, maxSequence };
+  return { states: [...chosen.values()], fromDestination, maxSequence, foreign };
 }
