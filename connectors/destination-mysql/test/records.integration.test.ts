@@ -1,13 +1,7 @@
 import { BadRecordError, type Message } from '@tributary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { destination } from '../src/index.js';
-import {
-  createTestDatabase,
-  SERVER,
-  serverFromEnv,
-  serverUp,
-  type TestDatabase,
-} from './helpers/db.js';
+import { createTestDatabase, SERVER, serverUp, type TestDatabase } from './helpers/db.js';
 import { catalogOf, context, records, runWrite, stateOf, stream, traces } from './helpers/run.js';
 
 const ITEMS = { id: { type: 'integer' }, name: { type: 'string' } };
@@ -230,29 +224,6 @@ describe.skipIf(!serverUp)('bad records and deletions (MySQL)', () => {
         'SELECT id, updated_at AS u, _tributary_deleted_at AS d FROM soft_deals WHERE id = 2',
       ),
     ).toEqual([{ id: '2', u: '2024-07-03 00:00:00.000000', d: null }]);
-  });
-});
-
-describe('test server', () => {
-  it('comes from MYSQL_HOST, MYSQL_PORT, MYSQL_USER and MYSQL_PASSWORD, else the local one', () => {
-    const env = {
-      MYSQL_HOST: 'db.internal',
-      MYSQL_PORT: '3307',
-      MYSQL_USER: 'loader',
-      MYSQL_PASSWORD: 'pw',
-    };
-    expect(serverFromEnv(env)).toEqual({
-      host: 'db.internal',
-      port: 3307,
-      user: 'loader',
-      password: 'pw',
-    });
-    expect(serverFromEnv({})).toEqual({
-      host: '127.0.0.1',
-      port: 3306,
-      user: 'root',
-      password: '',
-    });
   });
 });
 

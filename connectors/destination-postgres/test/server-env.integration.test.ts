@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  createTestDatabase,
-  HOST,
-  PORT,
-  serverFromEnv,
-  serverUser,
-  type TestDatabase,
-} from './helpers/pg.js';
+import { createTestDatabase, HOST, PORT, serverUser, type TestDatabase } from './helpers/pg.js';
 
 const VARIABLES = ['PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'CI'] as const;
 type Variables = Partial<Record<(typeof VARIABLES)[number], string>>;
@@ -29,27 +22,6 @@ async function helpersUnder(env: Variables) {
     }
   }
 }
-
-describe('test server settings', () => {
-  it('default to 127.0.0.1:5432 and the usual trust users', () => {
-    expect(serverFromEnv({})).toEqual({
-      host: '127.0.0.1',
-      port: 5432,
-      users: ['root', 'postgres'],
-      password: undefined,
-    });
-  });
-
-  it('take PGHOST, PGPORT, PGUSER and PGPASSWORD', () => {
-    const env = { PGHOST: 'db.test', PGPORT: '6543', PGUSER: 'ci', PGPASSWORD: 'pw' };
-    expect(serverFromEnv(env)).toEqual({
-      host: 'db.test',
-      port: 6543,
-      users: ['ci'],
-      password: 'pw',
-    });
-  });
-});
 
 describe.skipIf(!serverUser)('test helpers on the real server', () => {
   const role = `tributary_env_${randomBytes(4).toString('hex')}`;

@@ -9,19 +9,12 @@ import type {
   StateMessage,
   Stream,
 } from '@tributary/core';
+import { postgresTestServer } from '@tributary/testing';
 import pg from 'pg';
 import { source } from '../src/index.js';
 
 /** Where the tests find the server: libpq's variables override the defaults (root README). */
-export function serverFromEnv(env: NodeJS.ProcessEnv) {
-  return {
-    host: env.PGHOST || '127.0.0.1',
-    port: Number(env.PGPORT || 5432),
-    /** PGUSER alone when set, else the machine's usual trust users in turn. */
-    users: env.PGUSER ? [env.PGUSER] : ['postgres', 'root'],
-    password: env.PGPASSWORD || undefined,
-  };
-}
+export const serverFromEnv = postgresTestServer;
 
 const SERVER = serverFromEnv(process.env);
 export const HOST = SERVER.host;

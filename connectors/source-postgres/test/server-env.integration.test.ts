@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  createDatabase,
-  dropDatabase,
-  HOST,
-  PORT,
-  serverFromEnv,
-  serverOrSkip,
-  sql,
-} from './helpers.js';
+import { createDatabase, dropDatabase, HOST, PORT, serverOrSkip, sql } from './helpers.js';
 
 const user = await serverOrSkip('server-env.integration.test.ts');
 
@@ -34,27 +26,6 @@ async function underEnv<T>(
     }
   }
 }
-
-describe('test server settings', () => {
-  it('default to 127.0.0.1:5432 and the usual trust users', () => {
-    expect(serverFromEnv({})).toEqual({
-      host: '127.0.0.1',
-      port: 5432,
-      users: ['postgres', 'root'],
-      password: undefined,
-    });
-  });
-
-  it('take PGHOST, PGPORT, PGUSER and PGPASSWORD', () => {
-    const env = { PGHOST: 'db.test', PGPORT: '6543', PGUSER: 'ci', PGPASSWORD: 'pw' };
-    expect(serverFromEnv(env)).toEqual({
-      host: 'db.test',
-      port: 6543,
-      users: ['ci'],
-      password: 'pw',
-    });
-  });
-});
 
 describe.skipIf(!user)('test helpers on the real server', () => {
   let db = '';

@@ -4,5 +4,6 @@ export * from './destination-suite.js';
 export * from './process.js';
 export * from './records.js';
 export * from './schemas.js';
+export * from './servers.js';
 export * from './shared.js';
 export * from './source-suite.js';

@@ -1,15 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mysqlTestServer } from '@tributary/testing';
 import mysql, { type Connection } from 'mysql2/promise';
 
 /** Where the test server is: the machine's MariaDB unless MYSQL_* variables say otherwise. */
-export function serverFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  return {
-    host: env.MYSQL_HOST || '127.0.0.1',
-    port: Number(env.MYSQL_PORT || 3306),
-    user: env.MYSQL_USER || 'root',
-    password: env.MYSQL_PASSWORD ?? '',
-  };
-}
+export const serverFromEnv = mysqlTestServer;
 
 /** The server every test connects to. */
 export const SERVER = serverFromEnv();
