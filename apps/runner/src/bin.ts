@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+// The package's one bundled file (scripts/bundle.mjs), not the modules it was made from.
+import { main } from './index.js';
 
 process.exitCode = await main(process.argv.slice(2));
