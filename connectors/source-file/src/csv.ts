@@ -74,7 +74,9 @@ export class CsvFile {
     }
     const row = first.data[0] as string[] | undefined;
     if (!row) return;
-    if (this.newline === '\n') cutCarriageReturns([row]);
+    if (this.newline === '\n') {
+      cutCarriageReturns([row], this.pending, [1], 2 + embeddedNewlines(row, this.newline));
+    }
     if (!options.header) {
       this.header = row.map((_, i) => `column_${i + 1}`);
       return;
@@ -155,7 +157,6 @@ export class CsvFile {
     const firstLine = this.line;
     const result = this.parser!.parse(text, 0, !this.eof);
     const rows = result.data as string[][];
-    if (this.newline === '\n' && text.includes('\r')) cutCarriageReturns(rows);
     const consumed = this.eof ? text.length : result.meta.cursor;
     const newlines = countChar(text, this.newline, consumed);
 
@@ -173,6 +174,7 @@ export class CsvFile {
       lines[i] = line;
       line += embedded ? 1 + embeddedNewlines(rows[i]!, this.newline) : 1;
     }
+    if (this.newline === '\n' && text.includes('\r')) cutCarriageReturns(rows, text, lines, line);
     this.line += newlines;
     this.pending = consumed >= text.length ? '' : text.slice(consumed);
     const problems = result.errors.length
@@ -211,15 +213,42 @@ export class CsvFile {
 
 /**
  * Cuts the CR of a CRLF from the last field of each row: rows are split at LF, so a row
- * ended by CRLF keeps its CR (papaparse already drops it after a closing quote). CRLF inside
- * a quoted value is kept, being inside the field. One check a row, in files with a CR only.
+ * ended by CRLF keeps its CR when its last field is unquoted (after a closing quote,
+ * papaparse drops it). A CR inside a quoted value is data and stays, at its end too
+ * (`"abc\r"`): a row whose text ends in a quote before its line break is left as it is.
+ * One check a row, in texts with a CR only; row ends are looked up only when some quoted
+ * value in the text ends in CR.
  */
-function cutCarriageReturns(rows: string[][]): void {
-  for (const row of rows) {
+function cutCarriageReturns(
+  rows: string[][],
+  text: string,
+  lines: number[],
+  lineAfter: number,
+): void {
+  const quotedCr = text.includes('\r"');
+  let breaks: number[] | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     const last = row.length - 1;
     const field = row[last]!;
-    if (field.charCodeAt(field.length - 1) === 13) row[last] = field.slice(0, -1);
+    if (field.charCodeAt(field.length - 1) !== 13) continue;
+    if (quotedCr) {
+      breaks ??= positionsOf(text, '\n');
+      // Row i ends at the line break before the next row's line (or at the text's end).
+      const index = (i + 1 < rows.length ? lines[i + 1]! : lineAfter) - lines[0]! - 1;
+      let end = index < breaks.length ? breaks[index]! : text.length;
+      if (text.charCodeAt(end - 1) === 13) end--; // the CR of this row's CRLF
+      if (text.charCodeAt(end - 1) === 34) continue; // closed by a quote: the CR is data
+    }
+    row[last] = field.slice(0, -1);
   }
+}
+
+/** The index of every occurrence of one character. */
+function positionsOf(text: string, char: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf(char); i >= 0; i = text.indexOf(char, i + 1)) out.push(i);
+  return out;
 }
 
 /** A row's length in characters, delimiters counted, quotes not. */

@@ -46,6 +46,24 @@ describe('CSV line ends mixing CRLF and LF', () => {
     ]);
   });
 
+  it('a quoted last value ending in CR keeps it, with LF, CRLF or no line end after', async () => {
+    const body = 'id,note\n1,"abc\r"\n2,plain\r\n3,"z"\r\n4,"q\r"\r\n5,w\r\n6,"end\r"';
+    const { rows } = await read('i.csv', body);
+    expect(rows).toEqual([
+      { id: 1, note: 'abc\r' },
+      { id: 2, note: 'plain' },
+      { id: 3, note: 'z' },
+      { id: 4, note: 'q\r' },
+      { id: 5, note: 'w' },
+      { id: 6, note: 'end\r' },
+    ]);
+  });
+
+  it('a quoted header name ending in CR keeps it', async () => {
+    const { properties } = await read('j.csv', 'id,"name\r"\n1,Ana\n');
+    expect(Object.keys(properties)).toEqual(['id', 'name\r']);
+  });
+
   it('the header of a CRLF file has no CR in its last name', async () => {
     const { rows, properties } = await read('e.csv', 'id,name\r\n1,Ana\r\n');
     expect(Object.keys(properties)).toEqual(['id', 'name']);
