@@ -17,7 +17,7 @@ export interface StreamSummary extends StreamCounts {
   stream: string;
   status: 'succeeded' | 'failed' | 'cancelled';
   elapsedMs: number;
-  /** Null when the stream took too little time for a rate to mean anything (under 100 ms). */
+  /** Null when the stream took too little time for a rate to mean anything (under 10 ms). */
   recordsPerSecond: number | null;
 }
 
@@ -46,7 +46,7 @@ export interface EngineEvents {
     sync: string;
     stream: string;
     records: number;
-    /** Null while too little time has passed for a rate (under 100 ms). */
+    /** Null while too little time has passed for a rate (under 10 ms). */
     recordsPerSecond: number | null;
     elapsedMs: number;
   }) => void;

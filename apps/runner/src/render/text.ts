@@ -1,4 +1,4 @@
-import type { EngineEmitter, EngineEvents, SyncResult } from '@tributary/engine';
+import { type EngineEmitter, type EngineEvents, rate, type SyncResult } from '@tributary/engine';
 import { type Reporter, shows } from './reporter.js';
 import { perSecond, records, seconds, summaryTable } from './table.js';
 
@@ -85,8 +85,13 @@ export class TextReporter implements Reporter {
     this.live.clear();
     process.stdout.write(`${summaryTable(result.streams)}\n`);
     const verdict = result.status === 'succeeded' ? 'succeeded' : result.status;
+    // The whole run's speed, start-up included: shown even when every stream was too short
+    // to time on its own (the table's "—").
+    const read = result.streams.reduce((n, s) => n + s.read, 0);
+    const speed = read > 0 ? rate(read, result.elapsedMs) : null;
+    const overall = speed === null ? '' : `, ${records(read)} at ${speed} records/s overall`;
     process.stdout.write(
-      `sync ${result.sync} ${verdict} in ${seconds(result.elapsedMs)} (run ${result.runId})\n`,
+      `sync ${result.sync} ${verdict} in ${seconds(result.elapsedMs)} (run ${result.runId})${overall}\n`,
     );
   }
 

@@ -65,10 +65,11 @@ export class StreamRun {
 }
 
 /**
- * Below this a stream's time is mostly timer resolution and scheduling, and a rate from it
- * is noise (113 records in 0 ms read as "113 records/s"), in milliseconds.
+ * Below this a stream's time is mostly the clock's millisecond steps, and a rate from it is
+ * noise (113 records in 0 ms read as "113 records/s"); from here the step is 10% at most.
+ * In milliseconds.
  */
-export const MIN_RATE_ELAPSED_MS = 100;
+export const MIN_RATE_ELAPSED_MS = 10;
 
 /** Records per second, whole; null while too little time has passed to tell. */
 export function rate(records: number, elapsedMs: number): number | null {
