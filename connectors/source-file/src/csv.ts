@@ -67,15 +67,27 @@ export class CsvFile {
       preview: 1,
       fastMode: false,
     });
+    const maxRow = options.maxRowChars ?? MAX_ROW_CHARS;
     let first = headerParser.parse(this.pending, 0, !this.eof);
+    // A header not ended yet: read on, twice as much each time (one parse per doubling).
+    let target = Math.max(this.pending.length, SAMPLE_CHARS);
     while (first.data.length === 0 && !this.eof) {
-      await this.pull();
+      if (this.pending.length > maxRow) throw this.rowTooLong(maxRow, 1);
+      target = Math.min(target * 2, maxRow + 1);
+      while (!this.eof && this.pending.length < target) await this.pull();
       first = headerParser.parse(this.pending, 0, !this.eof);
     }
     const row = first.data[0] as string[] | undefined;
     if (!row) return;
+    if (options.header) this.checkHeader(first.errors, row, maxRow);
     if (this.newline === '\n') {
-      cutCarriageReturns([row], this.pending, [1], 2 + embeddedNewlines(row, this.newline));
+      cutCarriageReturns(
+        [row],
+        this.pending,
+        [1],
+        2 + embeddedNewlines(row, this.newline),
+        this.delimiter,
+      );
     }
     if (!options.header) {
       this.header = row.map((_, i) => `column_${i + 1}`);
@@ -85,6 +97,28 @@ export class CsvFile {
     const consumed = first.meta.cursor;
     this.line += countChar(this.pending, this.newline, consumed);
     this.pending = this.pending.slice(consumed);
+  }
+
+  /**
+   * A header row papaparse had to guess at (an unclosed quote, text after a closing quote)
+   * fails the read: every row after it would be read under wrong names, or swallowed into
+   * one name. The first row of a file without a header is a record and meets on_bad_record.
+   */
+  private checkHeader(errors: Papa.ParseError[], row: string[], maxRow: number): void {
+    const { stream, file } = this.ref;
+    const error = errors.find((e) => e.row === 0 || e.row === undefined);
+    if (rowChars(row) > maxRow) throw this.rowTooLong(maxRow, 1);
+    if (error?.type !== 'Quotes') return;
+    const position = fieldIndexAt(this.pending, 0, (error.index ?? 1) - 1, this.delimiter) + 1;
+    const reason =
+      error.code === 'MissingQuotes'
+        ? 'unclosed quote'
+        : 'malformed quotes (text after a closing quote)';
+    throw new BadRecordError(
+      `stream '${stream}', file '${file}' line 1 (the header), field ${position}: ${reason}; ` +
+        'no row can be read under a header that does not parse',
+      { stream, file, line: 1, position },
+    );
   }
 
   private async pull(): Promise<boolean> {
@@ -174,7 +208,8 @@ export class CsvFile {
       lines[i] = line;
       line += embedded ? 1 + embeddedNewlines(rows[i]!, this.newline) : 1;
     }
-    if (this.newline === '\n' && text.includes('\r')) cutCarriageReturns(rows, text, lines, line);
+    if (this.newline === '\n' && text.includes('\r'))
+      cutCarriageReturns(rows, text, lines, line, this.delimiter);
     this.line += newlines;
     this.pending = consumed >= text.length ? '' : text.slice(consumed);
     const problems = result.errors.length
@@ -215,15 +250,17 @@ export class CsvFile {
  * Cuts the CR of a CRLF from the last field of each row: rows are split at LF, so a row
  * ended by CRLF keeps its CR when its last field is unquoted (after a closing quote,
  * papaparse drops it). A CR inside a quoted value is data and stays, at its end too
- * (`"abc\r"`): a row whose text ends in a quote before its line break is left as it is.
- * One check a row, in texts with a CR only; row ends are looked up only when some quoted
- * value in the text ends in CR.
+ * (`"abc\r"`). An unquoted field is its raw text exactly, right after a delimiter or at
+ * the row's start; a quoted one never is (its raw text has the quotes), so that is the test,
+ * made only for values ending in CR in texts where some quoted value can (a CR before a
+ * quote). Other texts take one check a row.
  */
 function cutCarriageReturns(
   rows: string[][],
   text: string,
   lines: number[],
   lineAfter: number,
+  delimiter: string,
 ): void {
   const quotedCr = text.includes('\r"');
   let breaks: number[] | undefined;
@@ -236,9 +273,15 @@ function cutCarriageReturns(
       breaks ??= positionsOf(text, '\n');
       // Row i ends at the line break before the next row's line (or at the text's end).
       const index = (i + 1 < rows.length ? lines[i + 1]! : lineAfter) - lines[0]! - 1;
-      let end = index < breaks.length ? breaks[index]! : text.length;
-      if (text.charCodeAt(end - 1) === 13) end--; // the CR of this row's CRLF
-      if (text.charCodeAt(end - 1) === 34) continue; // closed by a quote: the CR is data
+      const end = index < breaks.length ? breaks[index]! : text.length;
+      const start = end - field.length;
+      const unquoted =
+        start >= 0 &&
+        text.startsWith(field, start) &&
+        (start === 0 ||
+          text.charCodeAt(start - 1) === 10 ||
+          text.startsWith(delimiter, start - delimiter.length));
+      if (!unquoted) continue;
     }
     row[last] = field.slice(0, -1);
   }

@@ -5,12 +5,24 @@ const CANDIDATES = [',', ';', '\t', '|'] as const;
 const SAMPLE_ROWS = 50;
 
 /**
- * The record end of a text: LF when it has one, whether lines end in LF or CRLF (or both,
- * mixed); a lone CR only when the text has no LF at all (old Mac exports).
+ * The record end of a text: LF when it has one outside quoted values, whether lines end in
+ * LF or CRLF (or both, mixed); a lone CR only when no LF stands outside quotes (old Mac
+ * exports, which may still quote a value holding an LF).
  */
 export function detectNewline(text: string): '\n' | '\r' {
-  if (text.includes('\n')) return '\n';
-  return text.includes('\r') ? '\r' : '\n';
+  // Line breaks inside quoted values do not count: a CR-only file may quote an LF.
+  let lf = false;
+  let cr = false;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === 10) lf = true;
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) cr = true;
+    if (lf) return '\n';
+  }
+  return cr ? '\r' : '\n';
 }
 
 /**

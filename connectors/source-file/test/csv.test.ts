@@ -104,6 +104,29 @@ describe('BR-02 quoted newline, semicolons', () => {
   });
 });
 
+describe('a header that does not parse fails the read, whatever on_bad_record says', () => {
+  it('an unclosed quote would swallow every row into one name', async () => {
+    const path = tmp.write('hdr-open.csv', 'id,"v\r\n1,x\r\n2,y\r\n');
+    const error = await sync(one(path), { on_bad_record: 'skip' }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `stream 's', file '${path}' line 1 (the header), field 2: unclosed quote; ` +
+        'no row can be read under a header that does not parse',
+    );
+    expect(error).toMatchObject({ name: 'BadRecordError', context: { line: 1, position: 2 } });
+  });
+  it('text after a closing quote, in the header or across its line end', async () => {
+    for (const [name, body] of [
+      ['hdr-after.csv', 'id,"v"w\n1,x\n'],
+      ['hdr-across.csv', 'id,"v\r\n1,"x"\r\n2,y\r\n'],
+    ] as const) {
+      const path = tmp.write(name, body);
+      await expect(sync(one(path), { on_bad_record: 'reject' })).rejects.toThrow(
+        `file '${path}' line 1 (the header), field 2: malformed quotes (text after a closing quote)`,
+      );
+    }
+  });
+});
+
 describe('quote errors name the column where the bad field starts', () => {
   it('text after a closing quote: file, line, column name and position', async () => {
     const path = tmp.write('afterq.csv', 'a,b,c\n1,2,3\n4,"x"y,6\n');

@@ -20,6 +20,13 @@ async function readAll(path: string, maxRowChars?: number) {
 }
 
 describe('rows longer than a read chunk', () => {
+  it('an unclosed quote in the header fails at the row limit, not at the end of the file', async () => {
+    const path = tmp.write('open-header.csv', `id,"v\n${'1,x\n'.repeat(100_000)}`);
+    await expect(readAll(path, 50_000)).rejects.toThrow(
+      "stream 's', file 'long.csv' line 1: a row longer than 50000 characters, probably an unclosed quote",
+    );
+  });
+
   it('reads a 140,000-character row (once hung at 100% CPU)', async () => {
     const path = tmp.write('long.csv', `id,blob\n1,${'y'.repeat(140_000)}\n`);
     const got = records((await sync(one(path))).messages);

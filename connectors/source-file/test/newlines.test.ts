@@ -59,6 +59,28 @@ describe('CSV line ends mixing CRLF and LF', () => {
     ]);
   });
 
+  it('an unquoted value ending in a quote loses only its CRLF, beside quoted CR values', async () => {
+    const body = 'id,v\r\n1,12"\r\n2,"3\r"\r\n3,ab""\r\n4,x\r"y\r\n5,"c\r" \r\n6,"d\r"\t\r\n';
+    const { rows } = await read('k.csv', body);
+    expect(rows).toEqual([
+      { id: 1, v: '12"' },
+      { id: 2, v: '3\r' },
+      { id: 3, v: 'ab""' },
+      { id: 4, v: 'x\r"y' },
+      { id: 5, v: 'c\r' },
+      { id: 6, v: 'd\r' },
+    ]);
+  });
+
+  it('a file of CR line ends may quote an LF in its first rows', async () => {
+    const { rows } = await read('l.csv', 'id,v\r1,a\r2,"b\nc"\r3,d\r');
+    expect(rows).toEqual([
+      { id: 1, v: 'a' },
+      { id: 2, v: 'b\nc' },
+      { id: 3, v: 'd' },
+    ]);
+  });
+
   it('a quoted header name ending in CR keeps it', async () => {
     const { properties } = await read('j.csv', 'id,"name\r"\n1,Ana\n');
     expect(Object.keys(properties)).toEqual(['id', 'name\r']);
