@@ -21,6 +21,8 @@ export interface RawBatch<Row> {
   lines: number[];
   /** Rows that are malformed, by index in `rows`; absent when every row parsed cleanly. */
   problems: RowProblem[] | undefined;
+  /** The text a row was read from, as the file has it (quotes included), for a reject. */
+  rawOf?: (index: number) => string;
 }
 
 /** Where a file being read is: its name as configured, its stream, and the line reached. */

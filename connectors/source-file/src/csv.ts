@@ -215,7 +215,8 @@ export class CsvFile {
     const problems = result.errors.length
       ? problemsOf(result.errors, rows.length, (e) => this.fieldPosition(text, firstLine, lines, e))
       : undefined;
-    return { rows, lines, problems };
+    const rawOf = rowTexts(text.slice(0, consumed), this.newline, lines, line);
+    return { rows, lines, problems, rawOf };
   }
 
   /**
@@ -285,6 +286,30 @@ function cutCarriageReturns(
     }
     row[last] = field.slice(0, -1);
   }
+}
+
+/**
+ * Each row's own text in `text` (the part of a chunk its rows came from), without its line
+ * end: row i runs from the line break before its first line to the one before the next
+ * row's. The line breaks are found on the first call only, for a reject now and then.
+ */
+function rowTexts(
+  text: string,
+  newline: '\n' | '\r',
+  lines: number[],
+  lineAfter: number,
+): (index: number) => string {
+  let breaks: number[] | undefined;
+  return (i) => {
+    breaks ??= positionsOf(text, newline);
+    const first = lines[0]!;
+    const from = lines[i]! - first - 1;
+    const to = (i + 1 < lines.length ? lines[i + 1]! : lineAfter) - first - 1;
+    const start = from < 0 ? 0 : breaks[from]! + 1;
+    let end = to < breaks.length ? breaks[to]! : text.length;
+    if (newline === '\n' && text.charCodeAt(end - 1) === 13) end--;
+    return text.slice(start, end);
+  };
 }
 
 /** The index of every occurrence of one character. */

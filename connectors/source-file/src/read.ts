@@ -107,7 +107,7 @@ export async function* readStream(
                 const at = problem.position;
                 problem.column = opened.columns[at - 1] ?? `column_${at}`;
               }
-              const raw = rawText(opened, batch.rows[i]);
+              const raw = rawText(opened, batch.rows[i], batch.rawOf?.(i));
               out.push(badRecord(name, file, line, problem, raw, onBadRecord));
               continue;
             }
@@ -247,9 +247,10 @@ function declaredTypeProblem(index: number, mismatch: DeclaredTypeMismatch): Row
   return { index, code: 'declared_type', reason: mismatch.message, column: mismatch.column };
 }
 
-function rawText(opened: OpenedFile, row: unknown): string {
+function rawText(opened: OpenedFile, row: unknown, asRead: string | undefined): string {
   let raw: string;
-  if (opened.kind === 'csv') raw = (row as string[]).join(opened.delimiter);
+  if (asRead !== undefined) raw = asRead;
+  else if (opened.kind === 'csv') raw = (row as string[]).join(opened.delimiter);
   else raw = String((row as { _raw?: unknown } | undefined)?._raw ?? JSON.stringify(row));
   return raw.length > MAX_RAW_CHARS ? raw.slice(0, MAX_RAW_CHARS) : raw;
 }

@@ -98,9 +98,34 @@ describe('BR-02 quoted newline, semicolons', () => {
       code: 'bad_record',
       file: bad,
       line: 4,
-      raw: '2024-03-02;Fuel Stop;38.10;extra;clerk said "thanks"; paid cash',
+      // The row as the file has it, quotes and all, so it can be fixed and replayed.
+      raw: '2024-03-02;Fuel Stop;38.10;extra;"clerk said ""thanks""; paid cash"',
     });
     expect(rejects[0]!.reason).toContain('expected 4 fields, found 5');
+  });
+});
+
+describe('a reject keeps its row as the file has it', () => {
+  it('quotes, delimiters and line breaks inside quotes, the CR of a CRLF cut', async () => {
+    const path = tmp.write(
+      'raw.csv',
+      'a,b,c\n1,"x,y",3,4\n5,"p\nq",6\n7,"r\r\ns",8,9\r\n10,"z" ,11,12\r\n13,14,15\n',
+    );
+    const { messages } = await sync(one(path, { infer_types: false }), {
+      on_bad_record: 'reject',
+    });
+    expect(records(messages)).toEqual([
+      { a: '5', b: 'p\nq', c: '6' },
+      { a: '13', b: '14', c: '15' },
+    ]);
+    const rejects = messages.flatMap((m) =>
+      m.type === 'TRACE' && m.trace.reject ? [m.trace.reject] : [],
+    );
+    expect(rejects.map((r) => [r.line, r.raw])).toEqual([
+      [2, '1,"x,y",3,4'],
+      [5, '7,"r\r\ns",8,9'],
+      [7, '10,"z" ,11,12'],
+    ]);
   });
 });
 
