@@ -187,22 +187,34 @@ export class CsvFile {
   }
 
   private parsePending(): RawBatch<string[]> {
-    const text = this.pending;
     const firstLine = this.line;
-    const result = this.parser!.parse(text, 0, !this.eof);
+    let text = this.pending;
+    let complete = this.eof;
+    let result = this.parser!.parse(text, 0, !complete);
+    // A quote error lets papaparse read on to the next quote, taking the lines up to it (the
+    // whole rest of the file, when none comes) into the bad row. The bad row ends with its
+    // line instead: the text is parsed again up to that line end, and reading goes on after.
+    const cut = lineEndAfterQuoteError(result.errors, text, this.newline, complete);
+    let skip = 0;
+    if (cut !== undefined) {
+      text = text.slice(0, cut);
+      complete = true;
+      skip = this.newline.length;
+      result = this.parser!.parse(text, 0, false);
+    }
     const rows = result.data as string[][];
-    const consumed = this.eof ? text.length : result.meta.cursor;
+    const consumed = complete ? text.length : result.meta.cursor;
     const newlines = countChar(text, this.newline, consumed);
 
     const endsWithNewline = text.endsWith(this.newline);
     // The empty "row" papaparse reports after a final line break is not a row.
     const last = rows[rows.length - 1];
-    if (this.eof && endsWithNewline && last?.length === 1 && last[0] === '') rows.pop();
+    if (complete && endsWithNewline && last?.length === 1 && last[0] === '') rows.pop();
 
     const lines = new Array<number>(rows.length);
     let line = this.line;
     // Without embedded newlines every row is one line; otherwise count those in its fields.
-    const unterminated = this.eof && !endsWithNewline && rows.length > 0 ? 1 : 0;
+    const unterminated = complete && !endsWithNewline && rows.length > 0 ? 1 : 0;
     const embedded = newlines > rows.length - unterminated;
     for (let i = 0; i < rows.length; i++) {
       lines[i] = line;
@@ -210,8 +222,9 @@ export class CsvFile {
     }
     if (this.newline === '\n' && text.includes('\r'))
       cutCarriageReturns(rows, text, lines, line, this.delimiter);
-    this.line += newlines;
-    this.pending = consumed >= text.length ? '' : text.slice(consumed);
+    this.line += newlines + (skip > 0 ? 1 : 0);
+    const next = consumed + skip;
+    this.pending = next >= this.pending.length ? '' : this.pending.slice(next);
     const problems = result.errors.length
       ? problemsOf(result.errors, rows.length, (e) => this.fieldPosition(text, firstLine, lines, e))
       : undefined;
@@ -307,6 +320,9 @@ function rowTexts(
     const to = (i + 1 < lines.length ? lines[i + 1]! : lineAfter) - first - 1;
     const start = from < 0 ? 0 : breaks[from]! + 1;
     let end = to < breaks.length ? breaks[to]! : text.length;
+    // The text's own last line end (a row open to the end of the file ends there) is cut too.
+    if (end === text.length && end > start && text.charCodeAt(end - 1) === newline.charCodeAt(0))
+      end--;
     if (newline === '\n' && text.charCodeAt(end - 1) === 13) end--;
     return text.slice(start, end);
   };
@@ -317,6 +333,27 @@ function positionsOf(text: string, char: string): number[] {
   const out: number[] = [];
   for (let i = text.indexOf(char); i >= 0; i = text.indexOf(char, i + 1)) out.push(i);
   return out;
+}
+
+/**
+ * Where to end the text so that the first quote error's row ends with its line: the index
+ * of the first line break after the error, or undefined for none (no error, or the error's
+ * line is the text's last). An unclosed quote counts only once the text is complete: before
+ * that, more text may close it.
+ */
+function lineEndAfterQuoteError(
+  errors: Papa.ParseError[],
+  text: string,
+  newline: '\n' | '\r',
+  complete: boolean,
+): number | undefined {
+  for (const e of errors) {
+    if (e.type !== 'Quotes' || e.index === undefined) continue;
+    if (e.code === 'MissingQuotes' && !complete) continue;
+    const end = text.indexOf(newline, e.index);
+    return end < 0 || end === text.length - newline.length ? undefined : end;
+  }
+  return undefined;
 }
 
 /** A row's length in characters, delimiters counted, quotes not. */

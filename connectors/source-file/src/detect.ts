@@ -10,20 +10,31 @@ const SAMPLE_ROWS = 50;
  * exports, which may still quote a value holding an LF).
  */
 export function detectNewline(text: string): '\n' | '\r' {
-  // Line breaks inside quoted values do not count: a CR-only file may quote an LF.
+  // Line breaks inside quoted values do not count: a CR-only file may quote an LF. A quote
+  // opens a value only where a value starts (after a line break or a candidate delimiter),
+  // as the parser reads it: in `5" screen` it is text. Inside, `""` is a quote.
   let lf = false;
   let cr = false;
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34) quoted = !quoted;
-    else if (quoted) continue;
+    if (quoted) {
+      if (c === 34) {
+        if (text.charCodeAt(i + 1) === 34) i++;
+        else quoted = false;
+      }
+      continue;
+    }
+    if (c === 34) quoted = i === 0 || STARTS_VALUE.has(text.charCodeAt(i - 1));
     else if (c === 10) lf = true;
     else if (c === 13 && text.charCodeAt(i + 1) !== 10) cr = true;
     if (lf) return '\n';
   }
   return cr ? '\r' : '\n';
 }
+
+/** Characters after which a value starts: line breaks and the candidate delimiters. */
+const STARTS_VALUE = new Set([10, 13, ...CANDIDATES.map((d) => d.charCodeAt(0))]);
 
 /**
  * Guesses the delimiter from the header line and the rows after it: the candidate that

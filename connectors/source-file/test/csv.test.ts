@@ -129,6 +129,57 @@ describe('a reject keeps its row as the file has it', () => {
   });
 });
 
+describe('a quote error takes its own line only; the rows after it are read', () => {
+  const read = async (name: string, body: string) => {
+    const { messages } = await sync(one(tmp.write(name, body), { infer_types: false }), {
+      on_bad_record: 'reject',
+    });
+    const rejects = messages.flatMap((m) =>
+      m.type === 'TRACE' && m.trace.reject ? [[m.trace.reject.line, m.trace.reject.raw]] : [],
+    );
+    return { rows: records(messages), rejects };
+  };
+
+  it('text after a closing quote, with and without a later quote, in LF, CRLF and CR files', async () => {
+    for (const [name, body] of [
+      ['q-lf.csv', 'a,b\n1,"x"y\n4,5\n6,"7"\n'],
+      ['q-crlf.csv', 'a,b\r\n1,"x"y\r\n4,5\r\n6,"7"\r\n'],
+      ['q-cr.csv', 'a,b\r1,"x"y\r4,5\r6,"7"\r'],
+    ] as const) {
+      expect(await read(name, body)).toEqual({
+        rows: [
+          { a: '4', b: '5' },
+          { a: '6', b: '7' },
+        ],
+        rejects: [[2, '1,"x"y']],
+      });
+    }
+  });
+
+  it('an unclosed quote at the end of the file: its line, then the next, each rejected', async () => {
+    expect(await read('q-open.csv', 'a,b\n1,2\n3,"x\ny\n')).toEqual({
+      rows: [{ a: '1', b: '2' }],
+      rejects: [
+        [3, '3,"x'],
+        [4, 'y'],
+      ],
+    });
+  });
+
+  it('five thousand rows after a bad one are all read, with quoted line breaks around', async () => {
+    let body = 'a,b\n1,"p\nq"\n2,"x"z\n';
+    for (let i = 0; i < 5000; i++) body += `${i},v${i}\n`;
+    body += '9,"r\ns"\n';
+    const { rows, rejects } = await read('q-many.csv', body);
+    expect(rejects).toEqual([[4, '2,"x"z']]);
+    expect(rows).toHaveLength(5002);
+    expect(rows[0]).toEqual({ a: '1', b: 'p\nq' });
+    expect(rows[1]).toEqual({ a: '0', b: 'v0' });
+    expect(rows[5000]).toEqual({ a: '4999', b: 'v4999' });
+    expect(rows[5001]).toEqual({ a: '9', b: 'r\ns' });
+  });
+});
+
 describe('a header that does not parse fails the read, whatever on_bad_record says', () => {
   it('an unclosed quote would swallow every row into one name', async () => {
     const path = tmp.write('hdr-open.csv', 'id,"v\r\n1,x\r\n2,y\r\n');

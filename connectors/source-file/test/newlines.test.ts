@@ -81,6 +81,15 @@ describe('CSV line ends mixing CRLF and LF', () => {
     ]);
   });
 
+  it('a CR-only file with a quote inside an unquoted value before a quoted LF', async () => {
+    const { rows } = await read('m.csv', 'id,desc,n\r1,5" screen,1\r2,"multi\nline",2\r3,ok,3\r');
+    expect(rows).toEqual([
+      { id: 1, desc: '5" screen', n: 1 },
+      { id: 2, desc: 'multi\nline', n: 2 },
+      { id: 3, desc: 'ok', n: 3 },
+    ]);
+  });
+
   it('a quoted header name ending in CR keeps it', async () => {
     const { properties } = await read('j.csv', 'id,"name\r"\n1,Ana\n');
     expect(Object.keys(properties)).toEqual(['id', 'name\r']);
