@@ -81,13 +81,8 @@ export class CsvFile {
     if (!row) return;
     if (options.header) this.checkHeader(first.errors, row, maxRow);
     if (this.newline === '\n') {
-      cutCarriageReturns(
-        [row],
-        this.pending,
-        [1],
-        2 + embeddedNewlines(row, this.newline),
-        this.delimiter,
-      );
+      const after = 2 + embeddedNewlines(row, this.newline);
+      cutCarriageReturns([row], rowTexts(this.pending, '\n', [1], after), this.delimiter);
     }
     if (!options.header) {
       this.header = row.map((_, i) => `column_${i + 1}`);
@@ -220,15 +215,17 @@ export class CsvFile {
       lines[i] = line;
       line += embedded ? 1 + embeddedNewlines(rows[i]!, this.newline) : 1;
     }
-    if (this.newline === '\n' && text.includes('\r'))
-      cutCarriageReturns(rows, text, lines, line, this.delimiter);
+    const rawOf = rowTexts(text.slice(0, consumed), this.newline, lines, line);
+    if (this.newline === '\n' && text.includes('\r')) {
+      // Row texts are needed only where a quoted value may end in CR (a CR before a quote).
+      cutCarriageReturns(rows, text.includes('\r"') ? rawOf : undefined, this.delimiter);
+    }
     this.line += newlines + (skip > 0 ? 1 : 0);
     const next = consumed + skip;
     this.pending = next >= this.pending.length ? '' : this.pending.slice(next);
     const problems = result.errors.length
       ? problemsOf(result.errors, rows.length, (e) => this.fieldPosition(text, firstLine, lines, e))
       : undefined;
-    const rawOf = rowTexts(text.slice(0, consumed), this.newline, lines, line);
     return { rows, lines, problems, rawOf };
   }
 
@@ -264,40 +261,28 @@ export class CsvFile {
  * Cuts the CR of a CRLF from the last field of each row: rows are split at LF, so a row
  * ended by CRLF keeps its CR when its last field is unquoted (after a closing quote,
  * papaparse drops it). A CR inside a quoted value is data and stays, at its end too
- * (`"abc\r"`). An unquoted field is its raw text exactly, right after a delimiter or at
- * the row's start; a quoted one never is (its raw text has the quotes), so that is the test,
- * made only for values ending in CR in texts where some quoted value can (a CR before a
- * quote). Other texts take one check a row.
+ * (`"abc\r"`). An unquoted last field is the end of its row's text exactly (`rawOf`, line end
+ * cut), right after a delimiter or as the whole row; a quoted one never is, its text has the
+ * quotes. Without `rawOf` (no quoted value in the text can end in CR) every such CR is cut.
  */
 function cutCarriageReturns(
   rows: string[][],
-  text: string,
-  lines: number[],
-  lineAfter: number,
+  rawOf: ((index: number) => string) | undefined,
   delimiter: string,
 ): void {
-  const quotedCr = text.includes('\r"');
-  let breaks: number[] | undefined;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const last = row.length - 1;
     const field = row[last]!;
     if (field.charCodeAt(field.length - 1) !== 13) continue;
-    if (quotedCr) {
-      breaks ??= positionsOf(text, '\n');
-      // Row i ends at the line break before the next row's line (or at the text's end).
-      const index = (i + 1 < rows.length ? lines[i + 1]! : lineAfter) - lines[0]! - 1;
-      const end = index < breaks.length ? breaks[index]! : text.length;
-      const start = end - field.length;
+    const value = field.slice(0, -1);
+    if (rawOf) {
+      const raw = rawOf(i);
       const unquoted =
-        start >= 0 &&
-        text.startsWith(field, start) &&
-        (start === 0 ||
-          text.charCodeAt(start - 1) === 10 ||
-          text.startsWith(delimiter, start - delimiter.length));
+        raw.endsWith(value) && (raw.length === value.length || raw.endsWith(delimiter + value));
       if (!unquoted) continue;
     }
-    row[last] = field.slice(0, -1);
+    row[last] = value;
   }
 }
 

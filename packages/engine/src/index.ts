@@ -14,4 +14,4 @@ export { type PreparedSync, type PrepareOptions, prepareSync } from './sync/prep
 export { type ResetStateOptions, resetState } from './sync/reset.js';
 export { type RunSyncOptions, runSync, type SyncResult } from './sync/run-sync.js';
 export { chooseStates, stateKeyOf } from './sync/states.js';
-export { MIN_RATE_ELAPSED_MS, rate } from './sync/stream-run.js';
+export { rate } from './sync/stream-run.js';

@@ -90,9 +90,8 @@ export class TextReporter implements Reporter {
     const read = result.streams.reduce((n, s) => n + s.read, 0);
     const speed = read > 0 ? rate(read, result.elapsedMs) : null;
     const overall = speed === null ? '' : `, ${records(read)} at ${speed} records/s overall`;
-    process.stdout.write(
-      `sync ${result.sync} ${verdict} in ${seconds(result.elapsedMs)} (run ${result.runId})${overall}\n`,
-    );
+    const took = `in ${seconds(result.elapsedMs)} (run ${result.runId})`;
+    process.stdout.write(`sync ${result.sync} ${verdict} ${took}${overall}\n`);
   }
 
   close(): void {
