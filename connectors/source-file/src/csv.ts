@@ -2,7 +2,7 @@ import { BadRecordError } from '@tributary/core';
 import Papa from 'papaparse';
 import { countChar, type FileRef, type RawBatch, type RowProblem } from './batch.js';
 import { type Encoding, hex, InvalidUtf8Error, textChunks } from './decode.js';
-import { detectDelimiter, detectNewline } from './detect.js';
+import { detectDelimiter, detectNewline, lineEndAfterQuoteError } from './detect.js';
 
 /** Text read ahead before the header is parsed, for newline and delimiter detection. */
 const SAMPLE_CHARS = 64 * 1024;
@@ -77,9 +77,19 @@ export class CsvFile {
       while (!this.eof && this.pending.length < target) await this.pull();
       first = headerParser.parse(this.pending, 0, !this.eof);
     }
-    const row = first.data[0] as string[] | undefined;
+    let row = first.data[0] as string[] | undefined;
     if (!row) return;
     if (options.header) this.checkHeader(first.errors, row, maxRow);
+    else {
+      // A first row with a quote error is a record, rejected with its line (parsePending);
+      // papaparse's reading of it (the lines up to the next quote, or a line's fields run
+      // together) has no width to trust, so the next row gives it.
+      const cut = lineEndAfterQuoteError(first.errors, this.pending, this.newline, true);
+      if (cut !== undefined) {
+        const rest = this.pending.slice(cut + this.newline.length);
+        row = (headerParser.parse(rest, 0, !this.eof).data[0] as string[] | undefined) ?? row;
+      }
+    }
     if (this.newline === '\n') {
       const after = 2 + embeddedNewlines(row, this.newline);
       cutCarriageReturns([row], rowTexts(this.pending, '\n', [1], after), this.delimiter);
@@ -318,27 +328,6 @@ function positionsOf(text: string, char: string): number[] {
   const out: number[] = [];
   for (let i = text.indexOf(char); i >= 0; i = text.indexOf(char, i + 1)) out.push(i);
   return out;
-}
-
-/**
- * Where to end the text so that the first quote error's row ends with its line: the index
- * of the first line break after the error, or undefined for none (no error, or the error's
- * line is the text's last). An unclosed quote counts only once the text is complete: before
- * that, more text may close it.
- */
-function lineEndAfterQuoteError(
-  errors: Papa.ParseError[],
-  text: string,
-  newline: '\n' | '\r',
-  complete: boolean,
-): number | undefined {
-  for (const e of errors) {
-    if (e.type !== 'Quotes' || e.index === undefined) continue;
-    if (e.code === 'MissingQuotes' && !complete) continue;
-    const end = text.indexOf(newline, e.index);
-    return end < 0 || end === text.length - newline.length ? undefined : end;
-  }
-  return undefined;
 }
 
 /** A row's length in characters, delimiters counted, quotes not. */

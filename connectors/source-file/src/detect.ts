@@ -44,8 +44,7 @@ const STARTS_VALUE = new Set([10, 13, ...CANDIDATES.map((d) => d.charCodeAt(0))]
 export function detectDelimiter(sample: string, newline: '\n' | '\r', eof: boolean) {
   let best: { delimiter: string; consistent: number; width: number } | undefined;
   for (const delimiter of CANDIDATES) {
-    const parser = new Papa.Parser({ delimiter, newline, preview: SAMPLE_ROWS, fastMode: false });
-    const rows = (parser.parse(sample, 0, !eof).data as string[][]).filter(
+    const rows = sampleRows(sample, delimiter, newline, eof).filter(
       (r) => !(r.length === 1 && r[0] === ''),
     );
     const width = rows[0]?.length ?? 0;
@@ -60,4 +59,47 @@ export function detectDelimiter(sample: string, newline: '\n' | '\r', eof: boole
     }
   }
   return best?.delimiter ?? ',';
+}
+
+/**
+ * The first SAMPLE_ROWS rows of the sample, without rows that have a quote error: the reader
+ * rejects such a row with its line, and papaparse's reading of it (the lines up to the next
+ * quote) says nothing about the delimiter.
+ */
+function sampleRows(sample: string, delimiter: string, newline: '\n' | '\r', eof: boolean) {
+  const parser = new Papa.Parser({ delimiter, newline, preview: SAMPLE_ROWS, fastMode: false });
+  const rows: string[][] = [];
+  let text = sample;
+  while (rows.length < SAMPLE_ROWS && text.length > 0) {
+    const result = parser.parse(text, 0, !eof);
+    const cut = lineEndAfterQuoteError(result.errors, text, newline, eof);
+    if (cut === undefined) {
+      rows.push(...(result.data as string[][]));
+      break;
+    }
+    rows.push(...(parser.parse(text.slice(0, cut), 0, false).data as string[][]).slice(0, -1));
+    text = text.slice(cut + newline.length);
+  }
+  return rows.slice(0, SAMPLE_ROWS);
+}
+
+/**
+ * Where to end the text so that the first quote error's row ends with its line: the index
+ * of the first line break after the error, or undefined for none (no error, or the error's
+ * line is the text's last). An unclosed quote counts only once the text is complete: before
+ * that, more text may close it.
+ */
+export function lineEndAfterQuoteError(
+  errors: Papa.ParseError[],
+  text: string,
+  newline: '\n' | '\r',
+  complete: boolean,
+): number | undefined {
+  for (const e of errors) {
+    if (e.type !== 'Quotes' || e.index === undefined) continue;
+    if (e.code === 'MissingQuotes' && !complete) continue;
+    const end = text.indexOf(newline, e.index);
+    return end < 0 || end === text.length - newline.length ? undefined : end;
+  }
+  return undefined;
 }

@@ -166,6 +166,27 @@ describe('a quote error takes its own line only; the rows after it are read', ()
     });
   });
 
+  it('without a header, a bad first row gives neither the width nor the delimiter', async () => {
+    const rows = [
+      { column_1: '4', column_2: '5', column_3: '6' },
+      { column_1: '7', column_2: '8', column_3: '9' },
+    ];
+    for (const [name, body, raw] of [
+      ['nh-comma.csv', '"x"y,2,3\n4,5,6\n7,8,9\n', '"x"y,2,3'],
+      ['nh-open.csv', '1,"open,3\n4,5,6\n7,8,9\n', '1,"open,3'],
+      ['nh-semi.csv', '"x"y;2;3\n4;5;6\n7;8;9\n', '"x"y;2;3'],
+    ] as const) {
+      const path = tmp.write(name, body);
+      const { messages } = await sync(one(path, { header: false, infer_types: false }), {
+        on_bad_record: 'reject',
+      });
+      const rejects = messages.flatMap((m) =>
+        m.type === 'TRACE' && m.trace.reject ? [[m.trace.reject.line, m.trace.reject.raw]] : [],
+      );
+      expect({ rows: records(messages), rejects }).toEqual({ rows, rejects: [[1, raw]] });
+    }
+  });
+
   it('five thousand rows after a bad one are all read, with quoted line breaks around', async () => {
     let body = 'a,b\n1,"p\nq"\n2,"x"z\n';
     for (let i = 0; i < 5000; i++) body += `${i},v${i}\n`;
